@@ -1,0 +1,448 @@
+package dev.river.core;
+
+import dev.river.discovery.Discovery;
+import dev.river.sfm.Attributes;
+import dev.river.sfm.Codec;
+
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Constructor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One River VM: the runtime of an engine, or embedded in a program or the kernel.
+ *
+ * <p>Threads: the network thread ({@link Transport}) owns the sockets and calls {@link #onIncoming};
+ * control threads ("river-control", a cached pool: the Control VR) serve requests, which may block on
+ * class fetches; each VR runs main on its own thread; one timer thread renews allocations. Shared
+ * tables are concurrent maps.
+ */
+final class Node implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Node.class.getName());
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(Long.getLong("river.request.timeout.s", 15));
+    private static final long LEASE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static volatile Node embedded;
+
+    final UUID id = UUID.randomUUID();
+    final NodeConfig config;
+    final String address;
+    final String name;
+    private final Transport transport;
+    final Discovery discovery;
+    private final ClassLoader engineLoader = Node.class.getClassLoader();
+    private final Map<UUID, VirtualResource> vrs = new ConcurrentHashMap<>();
+    private final Map<UUID, Object> codeSources = new ConcurrentHashMap<>();      // ClassSource or Control.Forward
+    private final Map<String, CompletableFuture<byte[]>> codeCache = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong requestIds = new AtomicLong();
+    private final Set<String> lostVms = ConcurrentHashMap.newKeySet();
+    private final Map<String, UUID> heldAllocations = new ConcurrentHashMap<>();   // vm address -> owner
+    private final ExecutorService control;
+    private final ScheduledExecutorService timer;
+    private final AtomicInteger vrCount = new AtomicInteger();
+    // Allocation of this VM (engines): owner and the time of its last renewal; guarded by this.
+    private UUID allocatedTo;
+    private long allocationRenewed;
+    private volatile boolean closed;
+
+    Node(NodeConfig config) {
+        this.config = config;
+        this.transport = new Transport(config.bind(), config.port(), config.name() == null ? "vm" : config.name(), this::onIncoming);
+        String bound = transport.address();
+        this.address = config.wildcard() ? advertisedHost() + bound.substring(bound.lastIndexOf(':')) : bound;
+        this.name = config.name() != null ? config.name() : address;
+        this.control = Executors.newCachedThreadPool(daemon("river-control"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("river-timer"));
+        this.discovery = new Discovery(
+                new Discovery.Config(config.discoveryPort(), config.broadcastAddress(), config.beaconInterval(),
+                        config.peers(), config.announce()),
+                config.announce() ? this::info : null, config.wildcard(), this::probe);
+        discovery.onLost(vm -> {
+            lostVms.add(vm.address());
+            transport.disconnect(vm.address());
+        });
+        timer.scheduleAtFixedRate(this::renewAllocations, 3, 3, TimeUnit.SECONDS);
+    }
+
+    /** The VM embedded in this JVM (a client: it listens for beacons but is not offered as an engine). */
+    static Node embedded() {
+        Node n = embedded;
+        if (n == null) {
+            synchronized (Node.class) {
+                n = embedded;
+                if (n == null) {
+                    n = new Node(NodeConfig.client().withName("client-" + ProcessHandle.current().pid()));
+                    embedded = n;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Makes {@code node} this JVM's embedded VM (an engine process is its own). */
+    static void setEmbedded(Node node) {
+        synchronized (Node.class) {
+            embedded = node;
+        }
+    }
+
+    // ---------------------------------------------------------------- status
+
+    VmInfo info() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        boolean alloc;
+        synchronized (this) {
+            alloc = allocatedTo != null && System.nanoTime() - allocationRenewed < LEASE_NANOS;
+        }
+        int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+        return new VmInfo(id, name, address.substring(0, address.lastIndexOf(':')), port, config.cores(),
+                Runtime.getRuntime().maxMemory(), load, vrCount.get(), alloc, config.tags());
+    }
+
+    private CompletableFuture<List<VmInfo>> probe(String peer) {
+        if (peer.equals(address)) return CompletableFuture.completedFuture(List.of());
+        return requestAsync(peer, new Control.Status(), Duration.ofMillis(Math.max(500, config.beaconInterval().toMillis() * 2)))
+                .thenApply(v -> {
+                    @SuppressWarnings("unchecked") List<VmInfo> vms = (List<VmInfo>) v;
+                    return vms;
+                });
+    }
+
+    // ---------------------------------------------------------------- VRs
+
+    void register(VirtualResource vr) {
+        vrs.put(vr.uuid().uuid(), vr);
+        vrCount.incrementAndGet();
+    }
+
+    void unregister(VirtualResource vr) {
+        if (vrs.remove(vr.uuid().uuid()) != null) vrCount.decrementAndGet();
+    }
+
+    UUID registerCode(ClassSource source) {
+        UUID ref = UUID.randomUUID();
+        codeSources.put(ref, source);
+        return ref;
+    }
+
+    List<VirtualResource> localVrs() {
+        return new ArrayList<>(vrs.values());
+    }
+
+    // ---------------------------------------------------------------- messaging
+
+    /** Routes an encoded message: straight into a local queue, or to the network thread. */
+    void route(VrId src, VrId dest, Attributes.Encoded msg) {
+        if (dest.vm().equals(address) || vrs.containsKey(dest.uuid())) {
+            VirtualResource vr = vrs.get(dest.uuid());
+            if (vr == null) {
+                throw new UndeliverableException(dest, "cannot send to " + dest + ": no such VR on this VM (it has ended, or the id is wrong)");
+            }
+            vr.queue().append(new Envelope(src, dest, msg.body(), msg.blobs()));
+            return;
+        }
+        if (lostVms.contains(dest.vm())) {
+            throw new UndeliverableException(dest, "cannot send to " + dest + ": its VM " + dest.vm()
+                    + " stopped answering and was dropped by discovery");
+        }
+        byte[][] frames = new byte[2 + msg.blobs().size()][];
+        frames[0] = Proto.header(Proto.MSG, 0, dest.uuid(), src.uuid(), address);
+        frames[1] = msg.body();
+        for (int i = 0; i < msg.blobs().size(); i++) frames[2 + i] = msg.blobs().get(i);
+        transport.send(dest.vm(), frames);
+    }
+
+    private void sendEvent(VrId dest, Control.Event event) {
+        VirtualResource local = vrs.get(dest.uuid());
+        if (local != null) {
+            deliverEvent(local, event);
+            return;
+        }
+        transport.send(dest.vm(), Proto.header(Proto.EVENT, 0, dest.uuid(), Proto.nil(), address),
+                Codec.encode(event, engineLoader));
+    }
+
+    /** Called on the network thread for every received message; must not block. */
+    private void onIncoming(Transport.Incoming in) {
+        List<byte[]> frames = in.frames();
+        if (frames.size() < 2) throw new IllegalArgumentException("message with " + frames.size() + " frames");
+        Proto.Header h = Proto.parse(frames.get(0));
+        byte[] body = frames.get(1);
+        switch (h.kind()) {
+            case Proto.MSG -> {
+                VirtualResource vr = vrs.get(h.dest());
+                VrId dest = new VrId(h.dest(), address);
+                if (vr != null) {
+                    vr.queue().append(new Envelope(h.srcId(), dest, body, frames.size() > 2 ? frames.subList(2, frames.size()) : List.of()));
+                } else {
+                    sendEvent(h.srcId(), new Control.Event("undeliverable", "a message to " + dest + " could not be delivered: no such VR on VM "
+                            + name + " (it has ended, or the id is wrong)", null));
+                }
+            }
+            case Proto.REQ -> control.execute(() -> serve(h, body));
+            case Proto.REPLY -> {
+                CompletableFuture<byte[]> f = pending.remove(h.reqId());
+                if (f != null) f.complete(body);
+            }
+            case Proto.EVENT -> control.execute(() -> {
+                VirtualResource vr = vrs.get(h.dest());
+                if (vr != null) deliverEvent(vr, (Control.Event) Codec.decode(body, engineLoader));
+            });
+            default -> throw new IllegalArgumentException("unknown kind " + h.kind());
+        }
+    }
+
+    private void deliverEvent(VirtualResource vr, Control.Event e) {
+        if ("failed".equals(e.kind())) {
+            vr.queue().alert(e.error());
+        } else {
+            vr.queue().alert(new UndeliverableException(null, e.reason()));
+        }
+    }
+
+    // ---------------------------------------------------------------- requests
+
+    /** Sends a request to the Control of {@code vm} and waits for the answer. */
+    Object request(String vm, Object req) {
+        try {
+            return requestAsync(vm, req, REQUEST_TIMEOUT).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RiverException("interrupted while waiting for VM " + vm + " to answer " + Control.describe(req), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RiverException re) throw re;
+            throw new RiverException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    CompletableFuture<Object> requestAsync(String vm, Object req, Duration timeout) {
+        if (vm.equals(address)) {
+            return CompletableFuture.supplyAsync(() -> handle(req), control);
+        }
+        if (lostVms.contains(vm) && !(req instanceof Control.Status)) {
+            return CompletableFuture.failedFuture(new RiverException("VM " + vm + " is gone (discovery dropped it); "
+                    + Control.describe(req) + " was not sent. Call discover() for the VMs that are alive"));
+        }
+        long id = requestIds.incrementAndGet();
+        CompletableFuture<byte[]> raw = new CompletableFuture<>();
+        pending.put(id, raw);
+        transport.send(vm, Proto.header(Proto.REQ, id, Proto.nil(), Proto.nil(), address), Codec.encode(req, engineLoader));
+        return raw.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((bytes, err) -> {
+            pending.remove(id);
+            if (err != null) {
+                if (err instanceof TimeoutException) {
+                    throw new RiverException("VM " + vm + " did not answer " + Control.describe(req) + " within "
+                            + timeout.toSeconds() + " s; it may have stopped or be unreachable. Check `river status`", err);
+                }
+                throw new RiverException(Control.describe(req) + " to " + vm + " failed: " + err, err);
+            }
+            Control.Reply reply = (Control.Reply) Codec.decode(bytes, engineLoader);
+            if (reply.error() != null) throw reply.error();
+            return reply.value();
+        });
+    }
+
+    private void serve(Proto.Header h, byte[] body) {
+        Control.Reply reply;
+        try {
+            Object req = Codec.decode(body, engineLoader);
+            reply = new Control.Reply(handle(req), null);
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError) LOG.log(System.Logger.Level.ERROR, "serving a request", t);
+            reply = new Control.Reply(null, RemoteVrException.of(t, null, "VM " + name));
+        }
+        byte[] bytes;
+        try {
+            bytes = Codec.encode(reply, engineLoader);
+        } catch (RuntimeException e) {
+            bytes = Codec.encode(new Control.Reply(null, RemoteVrException.of(e, null, "VM " + name + " could not encode its answer")), engineLoader);
+        }
+        transport.send(h.srcVm(), Proto.header(Proto.REPLY, h.reqId(), Proto.nil(), id, address), bytes);
+    }
+
+    private Object handle(Object req) {
+        if (req instanceof Control.Deploy d) return deployHere(d);
+        if (req instanceof Control.Fetch f) return serveCode(f.codeRef(), f.path());
+        if (req instanceof Control.Status) {
+            List<VmInfo> out = new ArrayList<>();
+            if (config.announce()) out.add(info());
+            out.addAll(discovery.snapshot());
+            return out;
+        }
+        if (req instanceof Control.Allocate a) return allocate(a);
+        if (req instanceof Control.Push p) {
+            p.files().forEach((path, bytes) -> codeCache.put(codeKey(p.codeVm(), p.codeRef(), path), CompletableFuture.completedFuture(bytes)));
+            return p.files().size();
+        }
+        if (req instanceof Control.Stop s) {
+            VirtualResource vr = vrs.get(s.vr());
+            if (vr != null) vr.interruptThreads();
+            return vr != null;
+        }
+        throw new IllegalArgumentException("unknown request " + req.getClass().getName());
+    }
+
+    private synchronized boolean allocate(Control.Allocate a) {
+        long now = System.nanoTime();
+        boolean free = allocatedTo == null || allocatedTo.equals(a.owner()) || now - allocationRenewed > LEASE_NANOS;
+        if (a.release()) {
+            if (a.owner().equals(allocatedTo)) allocatedTo = null;
+            return true;
+        }
+        if (!free) return false;
+        allocatedTo = a.owner();
+        allocationRenewed = now;
+        return true;
+    }
+
+    void holdAllocation(String vm, UUID owner) {
+        heldAllocations.put(vm, owner);
+    }
+
+    void releaseAllocations(UUID owner) {
+        heldAllocations.entrySet().removeIf(e -> {
+            if (!e.getValue().equals(owner)) return false;
+            requestAsync(e.getKey(), new Control.Allocate(owner, true), Duration.ofSeconds(2));
+            return true;
+        });
+    }
+
+    private void renewAllocations() {
+        heldAllocations.forEach((vm, owner) -> requestAsync(vm, new Control.Allocate(owner, false), Duration.ofSeconds(2)));
+    }
+
+    // ---------------------------------------------------------------- creation and code shipping
+
+    private VrId deployHere(Control.Deploy d) {
+        VrClassLoader loader = new VrClassLoader(this, d.codeVm(), d.codeRef(), engineLoader);
+        Class<?> c;
+        try {
+            c = Class.forName(d.className(), false, loader);
+        } catch (ClassNotFoundException e) {
+            throw new RiverException("cannot load VR class " + d.className() + " on VM " + name + ": " + e.getMessage(), e);
+        }
+        if (!VirtualResource.class.isAssignableFrom(c)) {
+            throw new RiverException(d.className() + " does not extend dev.river.core.VirtualResource");
+        }
+        VirtualResource vr = instantiate(c.asSubclass(VirtualResource.class));
+        Object[] args = d.args() == null ? new Object[0] : (Object[]) Codec.decode(d.args(), loader);
+        UUID codeRef = UUID.randomUUID();
+        codeSources.put(codeRef, new Control.Forward(d.codeVm(), d.codeRef()));
+        VrId self = new VrId(d.vr(), address);
+        vr.bind(this, self, d.parent(), args, loader, codeRef);
+        register(vr);
+        vr.start();
+        return self;
+    }
+
+    static <T extends VirtualResource> T instantiate(Class<T> c) {
+        try {
+            Constructor<T> k = c.getDeclaredConstructor();
+            k.setAccessible(true);
+            return k.newInstance();
+        } catch (NoSuchMethodException e) {
+            throw new RiverException(c.getName() + " needs a constructor without arguments (pass data with deploy's args)", e);
+        } catch (ReflectiveOperationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new RiverException("creating " + c.getName() + " failed: " + cause, cause);
+        }
+    }
+
+    /** Bytes of a shipped class or resource from code source {@code ref} on {@code vm}; null if it has none. */
+    byte[] fetchCode(String vm, UUID ref, String path) {
+        if (vm.equals(address)) return serveCode(ref, path);
+        String key = codeKey(vm, ref, path);
+        CompletableFuture<byte[]> f = codeCache.computeIfAbsent(key, k ->
+                requestAsync(vm, new Control.Fetch(ref, path), REQUEST_TIMEOUT).thenApply(v -> (byte[]) v));
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RiverException("interrupted while fetching " + path + " from " + vm, e);
+        } catch (ExecutionException e) {
+            codeCache.remove(key, f);   // a failed fetch may be retried
+            Throwable c = e.getCause();
+            throw c instanceof RiverException re ? re : new RiverException("fetching " + path + " from " + vm + " failed: " + c, c);
+        }
+    }
+
+    private byte[] serveCode(UUID ref, String path) {
+        Object src = codeSources.get(ref);
+        if (src instanceof ClassSource cs) return cs.find(path);
+        if (src instanceof Control.Forward fw) return fetchCode(fw.vm(), fw.ref(), path);
+        throw new RiverException("VM " + name + " has no code source " + ref + " (the VR that deployed this code has gone?)");
+    }
+
+    void push(String vm, String codeVm, UUID codeRef, Map<String, byte[]> files) {
+        request(vm, new Control.Push(codeVm, codeRef, files));
+    }
+
+    private static String codeKey(String vm, UUID ref, String path) {
+        return vm + "|" + ref + "|" + path;
+    }
+
+    // ---------------------------------------------------------------- VR lifecycle events
+
+    void vrFailed(VirtualResource vr, Throwable t) {
+        RemoteVrException ex = RemoteVrException.of(t, vr.uuid(),
+                "VR " + vr.getClass().getName() + " " + vr.uuid() + " on VM " + name + " failed");
+        LOG.log(System.Logger.Level.WARNING, ex.getMessage(), t);
+        if (vr.parent() != null) {
+            try {
+                sendEvent(vr.parent(), new Control.Event("failed", ex.getMessage(), ex));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not tell the parent " + vr.parent() + " of the failure", e);
+            }
+        }
+    }
+
+    boolean isLost(String vm) {
+        return lostVms.contains(vm);
+    }
+
+    void sawAlive(String vm) {
+        lostVms.remove(vm);
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        for (VirtualResource vr : vrs.values()) vr.interruptThreads();
+        timer.shutdownNow();
+        discovery.close();
+        control.shutdownNow();
+        transport.close();
+    }
+
+    private static String advertisedHost() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return "127.0.0.1";
+        }
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

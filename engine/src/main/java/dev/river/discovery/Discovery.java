@@ -1,0 +1,212 @@
+package dev.river.discovery;
+
+import dev.river.core.VmInfo;
+import org.zeromq.ZBeacon;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Finds River VMs two ways and merges them into one table: UDP broadcast beacons (JeroMQ
+ * {@link ZBeacon}) on a well-known port, and explicit peers ({@code host:port}) probed with a status
+ * request, for networks that drop broadcast. A VM that neither beacons nor answers for
+ * {@code 3 x interval} is dropped, and lost-listeners hear of it.
+ *
+ * <p>Internal. Threads: ZBeacon's own threads call {@link #seen}; one scheduler thread ("river-discovery")
+ * refreshes our beacon, probes peers and expires entries. The table is a concurrent map.
+ */
+public final class Discovery implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Discovery.class.getName());
+
+    /** Settings; {@code announce} is false for embedded VMs (clients), which listen but do not offer themselves. */
+    public record Config(int port, String broadcastAddress, Duration interval, Set<String> peers, boolean announce) {}
+
+    private record Entry(VmInfo info, long lastSeenNanos) {}
+
+    private final Config config;
+    private final Supplier<VmInfo> self;
+    private final boolean wildcardHost;
+    private final Function<String, CompletableFuture<List<VmInfo>>> prober;
+    private final Map<UUID, Entry> table = new ConcurrentHashMap<>();
+    private final Set<String> peers = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<VmInfo>> lostListeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService timer;
+    private final long startNanos = System.nanoTime();
+    private final ZBeacon beacon;
+
+    /**
+     * @param self   this VM's current info (its load and allocation change), or null for a client
+     * @param prober asks a peer {@code host:port} for its status and the VMs it knows
+     */
+    public Discovery(Config config, Supplier<VmInfo> self, boolean wildcardHost,
+                     Function<String, CompletableFuture<List<VmInfo>>> prober) {
+        this.config = config;
+        this.self = self;
+        this.wildcardHost = wildcardHost;
+        this.prober = prober;
+        this.peers.addAll(config.peers());
+        ZBeacon b = null;
+        if (config.port() > 0) {
+            byte[] payload = self != null ? Beacons.encode(self.get(), wildcardHost) : Beacons.PREFIX;
+            b = new ZBeacon.Builder()
+                    .client(config.broadcastAddress())
+                    .port(config.port())
+                    .beacon(payload)
+                    .prefix(Beacons.PREFIX)
+                    .ignoreLocalAddress(false)
+                    .blocking(false)
+                    .broadcastInterval(config.interval().toMillis())
+                    .listener(this::onBeacon)
+                    .build();
+            b.setUncaughtExceptionHandlers(
+                    (t, e) -> LOG.log(System.Logger.Level.WARNING, "beacon broadcast failed: " + e),
+                    (t, e) -> LOG.log(System.Logger.Level.WARNING, "beacon listener failed: " + e));
+            if (config.announce()) b.start();
+            else b.startServer();
+        }
+        this.beacon = b;
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "river-discovery");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = config.interval().toMillis();
+        timer.scheduleAtFixedRate(this::tick, 0, ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void onBeacon(InetAddress sender, byte[] payload) {
+        try {
+            if (payload.length == Beacons.PREFIX.length) return;   // a client's silent beacon
+            seen(Beacons.decode(payload, sender));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "ignored a malformed beacon from " + sender + ": " + e.getMessage());
+        }
+    }
+
+    /** Records that {@code vm} is alive now. */
+    public void seen(VmInfo vm) {
+        VmInfo me = self == null ? null : self.get();
+        if (me != null && me.id().equals(vm.id())) return;
+        if (table.put(vm.id(), new Entry(vm, System.nanoTime())) == null) {
+            synchronized (this) {
+                notifyAll();   // wakes awaitAtLeast
+            }
+        }
+    }
+
+    private void tick() {
+        try {
+            if (beacon != null && self != null && config.announce()) {
+                beacon.setBeacon(Beacons.encode(self.get(), wildcardHost));
+            }
+            for (String peer : peers) {
+                prober.apply(peer).whenComplete((vms, err) -> {
+                    if (err != null) {
+                        LOG.log(System.Logger.Level.DEBUG, "peer " + peer + " did not answer: " + err.getMessage());
+                    } else {
+                        vms.forEach(this::seen);
+                    }
+                });
+            }
+            expire();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "discovery tick failed", e);
+        }
+    }
+
+    private void expire() {
+        long limit = config.interval().toNanos() * 3 + TimeUnit.MILLISECONDS.toNanos(500);
+        long now = System.nanoTime();
+        for (Entry e : List.copyOf(table.values())) {
+            if (now - e.lastSeenNanos() > limit && table.remove(e.info().id(), e)) {
+                LOG.log(System.Logger.Level.INFO, "VM " + e.info().name() + " (" + e.info().address() + ") stopped answering; dropped");
+                for (Consumer<VmInfo> l : lostListeners) l.accept(e.info());
+            }
+        }
+    }
+
+    /** Adds explicit peers ({@code host:port}) to probe from now on. */
+    public void addPeers(Set<String> more) {
+        peers.addAll(more);
+        timer.execute(this::tick);
+    }
+
+    /** The explicit peers being probed. */
+    public Set<String> peers() {
+        return new LinkedHashSet<>(peers);
+    }
+
+    /** Runs {@code listener} (on the discovery thread) whenever a VM is dropped. */
+    public void onLost(Consumer<VmInfo> listener) {
+        lostListeners.add(listener);
+    }
+
+    /** Whether the VM is currently in the table. */
+    public boolean isAlive(UUID vm) {
+        return table.containsKey(vm);
+    }
+
+    /** The VMs known now, sorted by name. */
+    public List<VmInfo> snapshot() {
+        List<VmInfo> out = new ArrayList<>();
+        for (Entry e : table.values()) out.add(e.info());
+        out.sort(Comparator.comparing(VmInfo::name).thenComparing(VmInfo::address));
+        return out;
+    }
+
+    /**
+     * The VMs known once this discovery has listened for at least one interval (plus slack for a probe
+     * round trip), so a fresh client sees every VM that beacons.
+     */
+    public List<VmInfo> await() throws InterruptedException {
+        long ready = startNanos + config.interval().toNanos() + TimeUnit.MILLISECONDS.toNanos(150);
+        long wait = ready - System.nanoTime();
+        if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);   // a deadline, not synchronisation: beacons arrive on their own clock
+        return snapshot();
+    }
+
+    /** Waits until at least {@code n} VMs are known, or the timeout passes; returns what is known. */
+    public List<VmInfo> awaitAtLeast(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (table.size() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) break;
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+        return snapshot();
+    }
+
+    public Duration interval() {
+        return config.interval();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        if (beacon != null) {
+            try {
+                beacon.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,1 @@
+package dev.river.kernel; /** placeholder */ final class Placeholder {}

@@ -1,0 +1,1 @@
+package dev.river.magics; /** placeholder */ final class Placeholder {}
