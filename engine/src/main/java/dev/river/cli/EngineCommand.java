@@ -50,6 +50,9 @@ final class EngineCommand implements Callable<Integer> {
     @Option(names = "--log-level", description = "error, warning, info, debug. Default: info")
     String logLevel = "info";
 
+    @Option(names = "--log", description = "After start-up, append stdout and stderr to this file (used by `river engines N`)")
+    Path log;
+
     @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (local engines)")
     Long parentPid;
 
@@ -79,6 +82,12 @@ final class EngineCommand implements Callable<Integer> {
         }
         System.out.println(LocalEngines.READY + " id=" + engine.id() + " address=" + engine.address() + " name=" + engine.name());
         System.out.flush();
+        if (log != null) {
+            java.io.PrintStream out = new java.io.PrintStream(new java.io.FileOutputStream(log.toFile(), true), true);
+            System.setOut(out);
+            System.setErr(out);
+            Logging.configure(logLevel);   // re-attach the console handler to the new stderr
+        }
         System.getLogger("dev.river.engine").log(System.Logger.Level.INFO,
                 "engine " + engine.name() + " serving at " + engine.address() + " (discovery port " + c.discoveryPort() + ")");
         engine.awaitStop();

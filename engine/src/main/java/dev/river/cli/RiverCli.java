@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "river", mixinStandardHelpOptions = true, version = "River for Java 0.1",
         description = "River: parallel and distributed programming from Java and Jupyter.",
-        subcommands = {EngineCommand.class, StatusCommand.class, ClasspathCommand.class, RunCommand.class,
+        subcommands = {EngineCommand.class, EnginesCommand.class, StatusCommand.class, ClasspathCommand.class, RunCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RiverCli implements Runnable {
     @CommandLine.Spec

@@ -127,7 +127,8 @@ public final class LocalEngines implements AutoCloseable {
     }
 
     /** {@code java -cp <engine class path>} for this JVM's own Java. */
-    static List<String> javaCommand() {
+    /** The command that starts a JVM with the engine class path (this JVM's java, RIVER_ENGINE_JAVA_OPTS). */
+    public static List<String> javaCommand() {
         String java = ProcessHandle.current().info().command().orElse(
                 System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Djava.net.preferIPv4Stack=true"));
