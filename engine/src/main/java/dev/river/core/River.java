@@ -81,6 +81,27 @@ public final class River {
         return LocalEngines.start(n, Node.embedded().config);
     }
 
+    /**
+     * Waits until discovery knows at least {@code n} engines, or {@code timeout} passes; returns the
+     * engines known then (possibly fewer than {@code n}).
+     */
+    public static java.util.List<VmInfo> awaitEngines(int n, java.time.Duration timeout) {
+        try {
+            return Node.embedded().discovery.awaitAtLeast(n, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RiverException("interrupted while waiting for " + n + " engines", e);
+        }
+    }
+
+    /**
+     * Runs {@code listener} whenever discovery drops an engine (no beacon or answer for three beacon
+     * intervals): the heartbeat that extensions use to re-run work elsewhere.
+     */
+    public static void onEngineLost(java.util.function.Consumer<VmInfo> listener) {
+        Node.embedded().discovery.onLost(listener);
+    }
+
     /** Where this JVM's River VM listens ({@code host:port}). */
     public static String address() {
         return Node.embedded().address;
