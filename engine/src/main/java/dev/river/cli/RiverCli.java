@@ -27,6 +27,7 @@ public final class RiverCli implements Runnable {
     public static void main(String[] args) {
         Logging.configure(System.getenv().getOrDefault("RIVER_LOG", "warning"));
         CommandLine cl = new CommandLine(new RiverCli());
+        cl.setOverwrittenOptionsAllowed(true);   // the last --port wins, so wrappers can pass defaults first
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("river: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             if (System.getenv("RIVER_DEBUG") != null) ex.printStackTrace(cmd.getErr());

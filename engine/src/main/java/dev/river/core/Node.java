@@ -36,6 +36,14 @@ final class Node implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(Long.getLong("river.request.timeout.s", 15));
     private static final long LEASE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static volatile Node embedded;
+    /** Quiet by default: River logs warnings only, unless the application configured "dev.river" itself. */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("dev.river");
+
+    static {
+        if (QUIET.getLevel() == null && System.getProperty("java.util.logging.config.file") == null) {
+            QUIET.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
 
     final UUID id = UUID.randomUUID();
     final NodeConfig config;

@@ -44,7 +44,7 @@ public record NodeConfig(String name, String bind, int port, int discoveryPort, 
         int dport = Integer.parseInt(env("RIVER_DISCOVERY_PORT", Integer.toString(DEFAULT_DISCOVERY_PORT)));
         Duration interval = Duration.ofMillis(Long.parseLong(env("RIVER_BEACON_MS", "1000")));
         Set<String> peers = new LinkedHashSet<>(parsePeers(env("RIVER_PEERS", "")));
-        String hosts = System.getenv("RIVER_HOSTS");
+        String hosts = env("RIVER_HOSTS", null);
         Path hostsFile = hosts != null ? Path.of(hosts) : Path.of(System.getProperty("user.home"), ".river", "hosts");
         if (hosts != null || Files.isRegularFile(hostsFile)) peers.addAll(readHostsFile(hostsFile));
         return new NodeConfig(null, bind, 0, dport, null, interval, peers,

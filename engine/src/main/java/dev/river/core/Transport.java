@@ -108,7 +108,8 @@ final class Transport implements AutoCloseable {
                     poller.poll(200);
                 }
                 parked.set(false);
-                if (rung.getAndSet(false)) {
+                // Drain whenever the pipe is readable: a ring can land after the flag was cleared.
+                if (rung.getAndSet(false) || poller.pollin(1)) {
                     try {
                         while (doorbell.source().read(drain.clear()) > 0) { /* emptied */ }
                     } catch (IOException e) {

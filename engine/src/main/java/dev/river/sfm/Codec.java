@@ -116,13 +116,33 @@ public final class Codec {
             if (Serializable.class.isAssignableFrom(type)) {
                 return jdk ? new JavaSerializer() : new FieldSerializer<>(kryo, type, config);
             }
-            throw new KryoException(type.getName() + " is not serializable: make it implement java.io.Serializable"
-                    + " (or a record), or mark the field that holds it transient");
+            return new Refusing(type);
         }
 
         @Override
         public boolean isSupported(Class type) {
             return true;
+        }
+
+        /**
+         * Kryo asks for a serializer when it merely names a class (a lambda's capturing class, say), so
+         * refusal happens when an instance is actually written or read.
+         */
+        private static final class Refusing extends Serializer<Object> {
+            private final Class<?> type;
+
+            Refusing(Class<?> type) {
+                this.type = type;
+            }
+
+            @Override public void write(Kryo kryo, com.esotericsoftware.kryo.io.Output output, Object object) {
+                throw new KryoException(type.getName() + " is not serializable: make it implement java.io.Serializable"
+                        + " (or a record), or mark the field that holds it transient");
+            }
+
+            @Override public Object read(Kryo kryo, com.esotericsoftware.kryo.io.Input input, Class<?> t) {
+                throw new KryoException(type.getName() + " is not serializable, yet a message contains one");
+            }
         }
 
         private static String packageOf(Class<?> type) {
