@@ -63,7 +63,8 @@ public final class LocalEngines implements AutoCloseable {
                 cmd.addAll(List.of("dev.river.cli.RiverCli", "engine", "--port", "0", "--bind", "127.0.0.1",
                         "--name", name, "--discovery-port", Integer.toString(like.discoveryPort()),
                         "--beacon-interval", Long.toString(like.beaconInterval().toMillis()),
-                        "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+                        "--parent-pid", Long.toString(ProcessHandle.current().pid()),
+                        "--log-level", System.getProperty("river.engine.log", "warning")));
                 cmd.addAll(extraOptions);
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
                 Process p = pb.start();

@@ -321,12 +321,21 @@ final class Node implements AutoCloseable {
         heldAllocations.put(vm, owner);
     }
 
+    /** Releases the owner's VMs and waits (briefly) for the answers, so a next allocate sees them free. */
     void releaseAllocations(UUID owner) {
+        List<CompletableFuture<Object>> acks = new ArrayList<>();
         heldAllocations.entrySet().removeIf(e -> {
             if (!e.getValue().equals(owner)) return false;
-            requestAsync(e.getKey(), new Control.Allocate(owner, true), Duration.ofSeconds(2));
+            acks.add(requestAsync(e.getKey(), new Control.Allocate(owner, true), Duration.ofSeconds(2)));
             return true;
         });
+        for (CompletableFuture<Object> a : acks) {
+            try {
+                a.join();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "release not acknowledged (the lease expires anyway): " + e.getMessage());
+            }
+        }
     }
 
     private void renewAllocations() {

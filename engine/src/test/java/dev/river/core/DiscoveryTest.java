@@ -54,7 +54,6 @@ class DiscoveryTest {
             assertEquals(3, app1.allocate(vms).size());
             assertEquals(0, app2.allocate(vms).size(), "held by app1");
             app1.release();
-            // release is asynchronous; the next allocate request is queued behind it on the same connection
             assertEquals(3, app2.allocate(vms).size());
         } finally {
             River.detach(app1);
