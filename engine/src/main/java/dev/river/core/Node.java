@@ -55,8 +55,11 @@ final class Node implements AutoCloseable {
     private final Map<UUID, VirtualResource> vrs = new ConcurrentHashMap<>();
     private final Map<UUID, Object> codeSources = new ConcurrentHashMap<>();      // ClassSource or Control.Forward
     private final Map<String, CompletableFuture<byte[]>> codeCache = new ConcurrentHashMap<>();
-    private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
+
+    /** A request waiting for its reply, and where it went (so a lost VM fails its requests at once). */
+    private record Pending(String vm, CompletableFuture<byte[]> reply) {}
     private final Set<String> lostVms = ConcurrentHashMap.newKeySet();
     private final Map<String, UUID> heldAllocations = new ConcurrentHashMap<>();   // vm address -> owner
     private final ExecutorService control;
@@ -82,7 +85,9 @@ final class Node implements AutoCloseable {
         discovery.onLost(vm -> {
             lostVms.add(vm.address());
             transport.disconnect(vm.address());
+            failPending(vm.address(), "VM " + vm.name() + " (" + vm.address() + ") stopped answering and was dropped by discovery");
         });
+        discovery.onFound(vm -> lostVms.remove(vm.address()));
         timer.scheduleAtFixedRate(this::renewAllocations, 3, 3, TimeUnit.SECONDS);
     }
 
@@ -203,8 +208,8 @@ final class Node implements AutoCloseable {
             }
             case Proto.REQ -> control.execute(() -> serve(h, body));
             case Proto.REPLY -> {
-                CompletableFuture<byte[]> f = pending.remove(h.reqId());
-                if (f != null) f.complete(body);
+                Pending p = pending.remove(h.reqId());
+                if (p != null) p.reply().complete(body);
             }
             case Proto.EVENT -> control.execute(() -> {
                 VirtualResource vr = vrs.get(h.dest());
@@ -247,16 +252,18 @@ final class Node implements AutoCloseable {
         }
         long id = requestIds.incrementAndGet();
         CompletableFuture<byte[]> raw = new CompletableFuture<>();
-        pending.put(id, raw);
+        pending.put(id, new Pending(vm, raw));
         transport.send(vm, Proto.header(Proto.REQ, id, Proto.nil(), Proto.nil(), address), Codec.encode(req, engineLoader));
         return raw.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((bytes, err) -> {
             pending.remove(id);
             if (err != null) {
-                if (err instanceof TimeoutException) {
+                Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+                if (cause instanceof TimeoutException) {
                     throw new RiverException("VM " + vm + " did not answer " + Control.describe(req) + " within "
-                            + timeout.toSeconds() + " s; it may have stopped or be unreachable. Check `river status`", err);
+                            + timeout.toMillis() + " ms; it may have stopped or be unreachable. Check `river status`", cause);
                 }
-                throw new RiverException(Control.describe(req) + " to " + vm + " failed: " + err, err);
+                if (cause instanceof RiverException re) throw re;
+                throw new RiverException(Control.describe(req) + " to " + vm + " failed: " + cause, cause);
             }
             Control.Reply reply = (Control.Reply) Codec.decode(bytes, engineLoader);
             if (reply.error() != null) throw reply.error();
@@ -427,12 +434,12 @@ final class Node implements AutoCloseable {
         }
     }
 
-    boolean isLost(String vm) {
-        return lostVms.contains(vm);
-    }
-
-    void sawAlive(String vm) {
-        lostVms.remove(vm);
+    private void failPending(String vm, String why) {
+        pending.values().removeIf(p -> {
+            if (!p.vm().equals(vm)) return false;
+            p.reply().completeExceptionally(new RiverException(why));
+            return true;
+        });
     }
 
     @Override

@@ -23,7 +23,11 @@ final class Proto {
     /** A runtime notice for VR dest (undeliverable message, child failure); body = encoded {@link Control.Event}. */
     static final byte EVENT = 4;
 
+    /** Nothing: sent after a burst to work around a JeroMQ stall (see Transport); dropped on receipt. */
+    static final byte NUDGE = 5;
+
     private static final UUID NIL = new UUID(0, 0);
+    private static final byte[] NUDGE_FRAME = header(NUDGE, 0, NIL, NIL, "");
 
     private Proto() {}
 
@@ -52,7 +56,7 @@ final class Proto {
         byte version = b.get();
         if (version != VERSION) throw new IllegalArgumentException("protocol version " + version + ", expected " + VERSION);
         byte kind = b.get();
-        if (kind < MSG || kind > EVENT) throw new IllegalArgumentException("unknown frame kind " + kind);
+        if (kind < MSG || kind > NUDGE) throw new IllegalArgumentException("unknown frame kind " + kind);
         long reqId = b.getLong();
         UUID dest = new UUID(b.getLong(), b.getLong());
         UUID src = new UUID(b.getLong(), b.getLong());
@@ -60,6 +64,10 @@ final class Proto {
         if (len != b.remaining()) throw new IllegalArgumentException("header VM address length " + len + " does not match frame");
         String vm = new String(frame, b.position(), len, StandardCharsets.UTF_8);
         return new Header(kind, reqId, dest, src, vm);
+    }
+
+    static byte[] nudge() {
+        return NUDGE_FRAME;
     }
 
     static UUID nil() {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +32,8 @@ final class Transport implements AutoCloseable {
 
     /** Kernel socket buffers: large arrays stream at a fraction of the speed with the small defaults. */
     private static final int SOCKET_BUFFER = 4 << 20;
+    /** RIVER_TRACE=1: one stderr line per frame sent and received (protocol debugging). */
+    private static final boolean TRACE = System.getenv("RIVER_TRACE") != null;
 
     record Outgoing(String address, byte[][] frames) {}
 
@@ -49,7 +52,17 @@ final class Transport implements AutoCloseable {
 
     // Owned by the network thread:
     private ZMQ.Socket router;
-    private final Map<String, ZMQ.Socket> dealers = new HashMap<>();
+    private final Map<String, Peer> peers = new HashMap<>();
+    private boolean backlogged;   // some peer has messages waiting for its connection
+    private boolean nudgeDue;     // some peer was sent to and not nudged since
+
+    /**
+     * JeroMQ 0.6 can leave the last message written to a pipe unread until another message follows it
+     * on the same connection (zeromq/jeromq#849; seen here as a deploy answered 15 s late). So shortly
+     * after the last send to a peer, one empty NUDGE frame follows; the receiver ignores it.
+     */
+    private static final long NUDGE_AFTER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
+    private static final byte[][] NUDGE = {Proto.nudge()};
 
     Transport(String bindHost, int port, String vmName, Consumer<Incoming> handler) {
         this.handler = handler;
@@ -109,7 +122,7 @@ final class Transport implements AutoCloseable {
                 flushOutbox();
                 parked.set(true);
                 if (outbox.isEmpty()) {
-                    poller.poll(200);
+                    poller.poll(backlogged ? 1 : nudgeDue ? 20 : 200);
                 }
                 parked.set(false);
                 // Drain whenever the pipe is readable: a ring can land after the flag was cleared.
@@ -125,7 +138,7 @@ final class Transport implements AutoCloseable {
         } catch (RuntimeException e) {
             if (running) LOG.log(System.Logger.Level.ERROR, "River network thread failed", e);
         } finally {
-            for (ZMQ.Socket s : dealers.values()) s.close();
+            for (Peer p : peers.values()) p.socket.close();
             router.close();
             ctx.close();
         }
@@ -137,6 +150,8 @@ final class Transport implements AutoCloseable {
             if (identity == null) return;
             frames.clear();
             while (router.hasReceiveMore()) frames.add(router.recv(0));
+            if (frames.size() == 1 && frames.get(0).length > 1 && frames.get(0)[1] == Proto.NUDGE) continue;
+            if (TRACE) trace("recv", frames.isEmpty() ? null : frames.get(0), frames.size());
             try {
                 handler.accept(new Incoming(List.copyOf(frames)));
             } catch (RuntimeException e) {
@@ -145,33 +160,94 @@ final class Transport implements AutoCloseable {
         }
     }
 
+    /**
+     * Moves queued frames to their peers' sockets. DEALERs use ZMQ_IMMEDIATE, so a message is only
+     * handed to a connection that is up (a message queued on a connection still being set up can
+     * stall until the next send); until then it waits in the peer's backlog, in order, and the loop
+     * polls briefly so it goes out as soon as the connection is ready.
+     */
     private void flushOutbox() {
         Outgoing o;
         while ((o = outbox.poll()) != null) {
             byte[][] f = o.frames();
             if (f == null) {                       // disconnect request
-                ZMQ.Socket gone = dealers.remove(o.address());
+                Peer gone = peers.remove(o.address());
                 if (gone != null) {
-                    gone.setLinger(0);
-                    gone.close();
+                    gone.socket.setLinger(0);
+                    gone.socket.close();
+                    if (!gone.backlog.isEmpty()) {
+                        LOG.log(System.Logger.Level.INFO, "dropped " + gone.backlog.size() + " message(s) queued for " + o.address());
+                    }
                 }
                 continue;
             }
             if (f.length == 0) continue;           // wake-up only
-            ZMQ.Socket s = dealers.computeIfAbsent(o.address(), this::connect);
-            for (int i = 0; i < f.length; i++) {
-                s.send(f[i], i < f.length - 1 ? ZMQ.SNDMORE : 0);
+            Peer p = peers.computeIfAbsent(o.address(), this::connect);
+            if (TRACE) trace("send " + o.address(), f[0], f.length);
+            p.backlog.add(f);
+        }
+        backlogged = false;
+        nudgeDue = false;
+        long now = System.nanoTime();
+        for (Peer p : peers.values()) {
+            byte[][] frames;
+            while ((frames = p.backlog.peek()) != null && trySend(p.socket, frames)) {
+                p.backlog.poll();
+                p.lastSend = now;
+            }
+            if (!p.backlog.isEmpty()) backlogged = true;
+            if (p.lastSend > p.lastNudge) {
+                if (now - p.lastSend >= NUDGE_AFTER_NANOS) {
+                    trySend(p.socket, NUDGE);
+                    p.lastNudge = now;
+                } else {
+                    nudgeDue = true;
+                }
             }
         }
     }
 
-    private ZMQ.Socket connect(String address) {
+    /** Sends a multipart message if the connection takes it; once the first frame is in, the rest are guaranteed. */
+    private static boolean trySend(ZMQ.Socket s, byte[][] f) {
+        if (!s.send(f[0], ZMQ.DONTWAIT | (f.length > 1 ? ZMQ.SNDMORE : 0))) return false;
+        for (int i = 1; i < f.length; i++) s.send(f[i], i < f.length - 1 ? ZMQ.SNDMORE : 0);
+        return true;
+    }
+
+    private void trace(String what, byte[] header, int frames) {
+        String h;
+        try {
+            Proto.Header p = Proto.parse(header);
+            h = "kind=" + p.kind() + " req=" + p.reqId() + " dest=" + p.dest().toString().substring(0, 8) + " from=" + p.srcVm();
+        } catch (RuntimeException e) {
+            h = "unparsable header";
+        }
+        System.err.println("TRACE " + System.nanoTime() / 1000 + " " + thread.getName() + " " + what + " " + h + " frames=" + frames);
+    }
+
+    private Peer connect(String address) {
         ZMQ.Socket s = ctx.createSocket(SocketType.DEALER);
         s.setSndHWM(0);
+        s.setImmediate(true);
         s.setSendBufferSize(SOCKET_BUFFER);
         s.setLinger(2000);
         s.connect("tcp://" + address);
-        return s;
+        return new Peer(s);
+    }
+
+    /**
+     * A peer VM: its DEALER, the messages waiting for the connection to come up, and when we last sent
+     * to it and last nudged it.
+     */
+    private static final class Peer {
+        final ZMQ.Socket socket;
+        final ArrayDeque<byte[][]> backlog = new ArrayDeque<>();
+        long lastSend;
+        long lastNudge;
+
+        Peer(ZMQ.Socket socket) {
+            this.socket = socket;
+        }
     }
 
     /** Forgets the cached connection to a VM that is gone, dropping what was queued for it. */

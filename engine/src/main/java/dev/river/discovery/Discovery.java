@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * Finds River VMs two ways and merges them into one table: UDP broadcast beacons (JeroMQ
  * {@link ZBeacon}) on a well-known port, and explicit peers ({@code host:port}) probed with a status
  * request, for networks that drop broadcast. A VM that neither beacons nor answers for
- * {@code 3 x interval} is dropped, and lost-listeners hear of it.
+ * five intervals plus a second is dropped, and lost-listeners hear of it.
  *
  * <p>Internal. Threads: ZBeacon's own threads call {@link #seen}; one scheduler thread ("river-discovery")
  * refreshes our beacon, probes peers and expires entries. The table is a concurrent map.
@@ -46,6 +46,7 @@ public final class Discovery implements AutoCloseable {
     private final Map<UUID, Entry> table = new ConcurrentHashMap<>();
     private final Set<String> peers = ConcurrentHashMap.newKeySet();
     private final List<Consumer<VmInfo>> lostListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<VmInfo>> foundListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
     private final long startNanos = System.nanoTime();
     private final ZBeacon beacon;
@@ -104,6 +105,7 @@ public final class Discovery implements AutoCloseable {
         VmInfo me = self == null ? null : self.get();
         if (me != null && me.id().equals(vm.id())) return;
         if (table.put(vm.id(), new Entry(vm, System.nanoTime())) == null) {
+            for (Consumer<VmInfo> l : foundListeners) l.accept(vm);
             synchronized (this) {
                 notifyAll();   // wakes awaitAtLeast
             }
@@ -131,7 +133,9 @@ public final class Discovery implements AutoCloseable {
     }
 
     private void expire() {
-        long limit = config.interval().toNanos() * 3 + TimeUnit.MILLISECONDS.toNanos(500);
+        // Five missed intervals plus a second: tolerant of GC pauses and a loaded 2-core machine, yet a
+        // dead VM is gone within a few seconds (2 s with the tests' 200 ms beacons, 6 s by default).
+        long limit = config.interval().toNanos() * 5 + TimeUnit.SECONDS.toNanos(1);
         long now = System.nanoTime();
         for (Entry e : List.copyOf(table.values())) {
             if (now - e.lastSeenNanos() > limit && table.remove(e.info().id(), e)) {
@@ -155,6 +159,11 @@ public final class Discovery implements AutoCloseable {
     /** Runs {@code listener} (on the discovery thread) whenever a VM is dropped. */
     public void onLost(Consumer<VmInfo> listener) {
         lostListeners.add(listener);
+    }
+
+    /** Runs {@code listener} (on the thread that saw it) whenever a VM enters the table, or comes back. */
+    public void onFound(Consumer<VmInfo> listener) {
+        foundListeners.add(listener);
     }
 
     /** Whether the VM is currently in the table. */
