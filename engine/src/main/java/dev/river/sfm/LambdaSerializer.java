@@ -44,7 +44,7 @@ final class LambdaSerializer extends Serializer<Object> {
         int n = sl.getCapturedArgCount();
         out.writeVarInt(n, true);
         for (int i = 0; i < n; i++) kryo.writeClassAndObject(out, sl.getCapturedArg(i));
-        kryo.writeClass(out, capturing);
+        out.writeString(capturing.getName());   // by name: a Class registration would want a serializer for it
         out.writeString(sl.getFunctionalInterfaceClass());
         out.writeString(sl.getFunctionalInterfaceMethodName());
         out.writeString(sl.getFunctionalInterfaceMethodSignature());
@@ -60,7 +60,13 @@ final class LambdaSerializer extends Serializer<Object> {
         int n = in.readVarInt(true);
         Object[] captured = new Object[n];
         for (int i = 0; i < n; i++) captured[i] = kryo.readClassAndObject(in);
-        Class<?> capturing = kryo.readClass(in).getType();
+        String capturingName = in.readString();
+        Class<?> capturing;
+        try {
+            capturing = Class.forName(capturingName, false, kryo.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new KryoException("cannot rebuild a lambda: its class " + capturingName + " is not available here", e);
+        }
         SerializedLambda sl = new SerializedLambda(capturing, in.readString(), in.readString(), in.readString(),
                 in.readVarInt(true), in.readString(), in.readString(), in.readString(), in.readString(), captured);
         try {
