@@ -4,6 +4,9 @@ import dev.river.core.ClassSource;
 import dev.river.core.LocalEngines;
 import dev.river.core.NodeConfig;
 import dev.river.core.River;
+import dev.river.core.Message;
+import dev.river.core.RecvTimeoutException;
+import dev.river.core.RemoteVrException;
 import dev.river.core.RiverException;
 import dev.river.core.VirtualResource;
 import dev.river.core.VmInfo;
@@ -49,6 +52,7 @@ import java.util.function.Consumer;
  */
 public final class Trickle implements AutoCloseable {
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(2);
+    private static final Duration DIRECT_POLL = Duration.ofMillis(250);
     private static final Duration DEFAULT_HEARTBEAT = Duration.ofMillis(Long.getLong("river.trickle.heartbeat.ms", 3000));
 
     private final VirtualResource driver;
@@ -145,6 +149,56 @@ public final class Trickle implements AutoCloseable {
         for (int i = 0; i < vms.size(); i++) handles.add(new Handle<>(job, i, vms.get(i), dispatcher));
         dispatcher.start(job, pins);
         return handles;
+    }
+
+    /**
+     * {@code vm.call}: the calling thread sends the task and waits for its answer itself, so a call
+     * costs one network round trip and no hand-over to the dispatcher. If the engine is lost
+     * meanwhile, the call is re-run through the dispatcher on another engine, like a forked task.
+     */
+    <T, R> R call(Vm vm, Task<T, R> fn, T arg) {
+        checkOpen();
+        Objects.requireNonNull(fn, "call: fn is null");
+        WorkerState w = vm.state;
+        if (!vms.contains(vm)) throw new IllegalArgumentException("call: " + vm + " is not an engine of this session");
+        if (!w.alive || !dispatcher.isAlive()) return vm.submit(fn, arg).get();
+        long job = dispatcher.newJobId();
+        try {
+            driver.send(w.vr, Wire.KIND, Wire.RUN, "job", job, "ids", new int[]{0}, "arg", arg,
+                    "fn", fn, "mode", Wire.APPLY, "once", Boolean.TRUE, "direct", Boolean.TRUE);
+        } catch (RuntimeException e) {
+            return vm.submit(fn, arg).get();      // not sendable, or engine gone: the dispatcher path reports it per task
+        }
+        while (true) {
+            Message m;
+            try {
+                m = driver.recv(DIRECT_POLL, Wire.KIND, Wire.DIRECT, "job", job);
+            } catch (RecvTimeoutException e) {
+                if (!w.alive) return vm.submit(fn, arg).get();   // its engine was lost: run it elsewhere
+                continue;
+            } catch (RemoteVrException e) {
+                dispatcher.workerFailed(e);       // an alert meant for the dispatcher
+                continue;
+            } catch (RiverException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    try {
+                        driver.send(w.vr, Wire.KIND, Wire.CANCEL, "job", job);
+                    } catch (RuntimeException ignored) {
+                        // the engine is gone anyway
+                    }
+                    throw new RiverException("interrupted while waiting for a call on " + vm.name() + "; it was cancelled", e);
+                }
+                continue;                         // e.g. an undeliverable notice: liveness checks handle it
+            }
+            Object[] errs = m.get("errs");
+            if (errs != null && errs[0] instanceof RemoteVrException err) {
+                TaskFailedException.Failure f = new TaskFailedException.Failure(0, 0, 0,
+                        "(" + Job.Describe.value(arg) + ")", w.name(), err);
+                throw new TaskFailedException("call", "task", 1, List.of(f), null);
+            }
+            @SuppressWarnings("unchecked") R r = (R) m.get("val");
+            return r;
+        }
     }
 
     /**
