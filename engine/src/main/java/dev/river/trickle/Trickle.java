@@ -11,6 +11,7 @@ import dev.river.core.RiverException;
 import dev.river.core.VirtualResource;
 import dev.river.core.VmInfo;
 import dev.river.core.VrId;
+import dev.river.sfm.Codec;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,10 +61,12 @@ public final class Trickle implements AutoCloseable {
     private final List<Vm> vms;
     private final LocalEngines started;
     private final Consumer<VmInfo> lostListener;
+    private final ClassLoader loader;
     private volatile boolean closed;
 
-    private Trickle(VirtualResource driver, List<VmInfo> infos, List<VrId> workers, LocalEngines started, Duration heartbeat) {
+    private Trickle(VirtualResource driver, ClassLoader loader, List<VmInfo> infos, List<VrId> workers, LocalEngines started, Duration heartbeat) {
         this.driver = driver;
+        this.loader = loader;
         this.started = started;
         List<WorkerState> states = new ArrayList<>();
         for (int i = 0; i < infos.size(); i++) states.add(new WorkerState(i, infos.get(i), workers.get(i)));
@@ -134,6 +137,7 @@ public final class Trickle implements AutoCloseable {
     public <T, R> List<Handle<R>> fork(List<Vm> vms, Task<T, R> fn, List<? extends T> args) {
         checkOpen();
         Objects.requireNonNull(fn, "fork: fn is null");
+        checkSendable(fn, "fork");
         if (vms.size() != args.size()) {
             throw new IllegalArgumentException("fork: " + vms.size() + " engines but " + args.size()
                     + " arguments; give one argument per engine");
@@ -166,8 +170,10 @@ public final class Trickle implements AutoCloseable {
         try {
             driver.send(w.vr, Wire.KIND, Wire.RUN, "job", job, "ids", new int[]{0}, "arg", arg,
                     "fn", fn, "mode", Wire.APPLY, "once", Boolean.TRUE, "direct", Boolean.TRUE);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("call: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            return vm.submit(fn, arg).get();      // not sendable, or engine gone: the dispatcher path reports it per task
+            return vm.submit(fn, arg).get();      // the engine is gone: run it elsewhere
         }
         while (true) {
             Message m;
@@ -270,6 +276,7 @@ public final class Trickle implements AutoCloseable {
     public <T, R> Work<R> forkworkAsync(Task<List<T>, R> fn, List<T> items, int chunksize) {
         checkOpen();
         Objects.requireNonNull(fn, "forkwork: fn is null");
+        checkSendable(fn, "forkwork");
         if (chunksize < 1) throw new IllegalArgumentException("forkwork: chunksize must be at least 1, got " + chunksize);
         return run(new Job(dispatcher.newJobId(), Job.Kind.CHUNKS, "forkwork", fn, List.copyOf(items), chunksize));
     }
@@ -289,12 +296,28 @@ public final class Trickle implements AutoCloseable {
     public <T, R> Work<R> mapAsync(Task<T, R> fn, List<T> items) {
         checkOpen();
         Objects.requireNonNull(fn, "map: fn is null");
+        checkSendable(fn, "map");
         return run(new Job(dispatcher.newJobId(), Job.Kind.EACH, "map", fn, new ArrayList<>(items), 1));
     }
 
     private <R> Work<R> run(Job job) {
         dispatcher.start(job, null);
         return new Work<>(job, dispatcher);
+    }
+
+    /** Fails at the call site, once, when fn (or what it captures) cannot travel, rather than once per task. */
+    private void checkSendable(Task<?, ?> fn, String operation) {
+        try {
+            Codec.encode(fn, loader);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(operation + ": the function cannot be sent to engines: " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+        return c.getMessage() == null ? c.toString() : c.getMessage();
     }
 
     private void checkOpen() {
@@ -416,12 +439,17 @@ public final class Trickle implements AutoCloseable {
                     System.err.println("trickle: asked for " + engines + " engines, using the " + granted.size() + " available");
                 }
                 List<VrId> workers = driver.deploy(granted, Worker.class);
-                return new Trickle(driver, granted, workers, startedHere, heartbeat);
+                return new Trickle(driver, loader != null ? loader : contextLoader(), granted, workers, startedHere, heartbeat);
             } catch (RuntimeException | Error e) {
                 River.detach(driver);
                 if (startedHere != null) startedHere.close();
                 throw e;
             }
+        }
+
+        private static ClassLoader contextLoader() {
+            ClassLoader cl = Thread.currentThread().getContextClassLoader();
+            return cl != null ? cl : Trickle.class.getClassLoader();
         }
 
         private static int defaultLocalEngines() {
