@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 /** {@code river bench ...}: benchmarks, one subcommand per part of River. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks; each starts its own local engines. --json prints machine-readable figures.",
-        subcommands = {BenchCommand.Sfm.class, TrickleBenchCommand.class})
+        subcommands = {BenchCommand.Sfm.class, TrickleBenchCommand.class, MapReduceBenchCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
