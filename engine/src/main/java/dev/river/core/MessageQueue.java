@@ -33,6 +33,7 @@ final class MessageQueue {
     private Node tail = head;                        // guarded by lock
     private int size;                                // guarded by lock
     private int garbage;                             // taken but still linked; guarded by lock
+    private long bytes;                              // encoded size of queued messages; guarded by lock
     private final List<RiverException> alerts = new ArrayList<>();   // guarded by lock
     private final ClassLoader loader;
 
@@ -40,10 +41,32 @@ final class MessageQueue {
         this.loader = loader;
     }
 
+    /** Appends; false (and nothing queued) when the message would take the queue past {@code limitBytes}. */
+    boolean offer(Envelope env, long limitBytes) {
+        lock.lock();
+        try {
+            if (bytes + env.size() > limitBytes && size > 0) return false;
+            append(env);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long bytes() {
+        lock.lock();
+        try {
+            return bytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void append(Envelope env) {
         Node n = new Node(env);
         lock.lock();
         try {
+            bytes += env.size();
             tail.next = n;
             tail = n;
             size++;
@@ -142,6 +165,7 @@ final class MessageQueue {
             head.next = null;
             tail = head;
             size = 0;
+            bytes = 0;
             garbage = 0;
             return out;
         } finally {
@@ -153,6 +177,7 @@ final class MessageQueue {
         lock.lock();
         try {
             size--;
+            bytes -= cur.env.size();
             if (prev.next == cur && cur.next != null) {
                 prev.next = cur.next;
             } else if (++garbage > 64) {

@@ -58,10 +58,16 @@ final class Transport implements AutoCloseable {
 
     /**
      * JeroMQ 0.6 can leave the last message written to a pipe unread until another message follows it
-     * on the same connection (zeromq/jeromq#849; seen here as a deploy answered 15 s late). So shortly
-     * after the last send to a peer, one empty NUDGE frame follows; the receiver ignores it.
+     * on the same connection (zeromq/jeromq#849; seen here as a deploy answered 15 s late). So after the
+     * last send to a peer, a few empty NUDGE frames follow at growing intervals (the first may itself
+     * meet a connection still settling); the receiver drops them. Four tiny frames per idle peer.
      */
-    private static final long NUDGE_AFTER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long[] NUDGE_AFTER_NANOS = {ms(20), ms(100), ms(400), ms(1500)};
+
+    private static long ms(long millis) {
+        return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
     private static final byte[][] NUDGE = {Proto.nudge()};
 
     Transport(String bindHost, int port, String vmName, Consumer<Incoming> handler) {
@@ -104,6 +110,7 @@ final class Transport implements AutoCloseable {
             router = ctx.createSocket(SocketType.ROUTER);
             router.setRcvHWM(0);
             router.setReceiveBufferSize(SOCKET_BUFFER);
+            router.setMaxMsgSize(NodeConfig.maxFrameBytes());
             router.setLinger(0);
             router.bind("tcp://" + bindHost + ":" + (port == 0 ? "*" : Integer.toString(port)));
             String endpoint = router.getLastEndpoint();
@@ -194,15 +201,15 @@ final class Transport implements AutoCloseable {
             while ((frames = p.backlog.peek()) != null && trySend(p.socket, frames)) {
                 p.backlog.poll();
                 p.lastSend = now;
+                p.nudges = 0;
             }
             if (!p.backlog.isEmpty()) backlogged = true;
-            if (p.lastSend > p.lastNudge) {
-                if (now - p.lastSend >= NUDGE_AFTER_NANOS) {
+            if (p.nudges < NUDGE_AFTER_NANOS.length) {
+                if (now - p.lastSend >= NUDGE_AFTER_NANOS[p.nudges]) {
                     trySend(p.socket, NUDGE);
-                    p.lastNudge = now;
-                } else {
-                    nudgeDue = true;
+                    p.nudges++;
                 }
+                nudgeDue = true;
             }
         }
     }
@@ -243,7 +250,7 @@ final class Transport implements AutoCloseable {
         final ZMQ.Socket socket;
         final ArrayDeque<byte[][]> backlog = new ArrayDeque<>();
         long lastSend;
-        long lastNudge;
+        int nudges = NUDGE_AFTER_NANOS.length;   // nudges sent since the last message
 
         Peer(ZMQ.Socket socket) {
             this.socket = socket;
