@@ -1,6 +1,7 @@
 package dev.river.core;
 
 import dev.river.testing.Cluster;
+import dev.river.testing.NetNamespaces;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,52 +25,36 @@ import static org.junit.jupiter.api.Assertions.*;
  * across them. Needs root (CI runs as root); elsewhere it is skipped with the reason.
  */
 class MultiHostTest {
-    static final String NET = "10.77." + (10 + (int) (ProcessHandle.current().pid() % 200)) + ".";
-    static final String TAG = Long.toString(ProcessHandle.current().pid() % 10000, 36);
-    static final String BRIDGE = "rvbr" + TAG;
-    static final List<String> NAMESPACES = List.of("rv" + TAG + "a", "rv" + TAG + "b", "rv" + TAG + "c");
     static final List<Process> engines = new ArrayList<>();
     static final int PORT = 47601;
-    static int discoveryPort;
+    static NetNamespaces net;
+    static String NET;
 
     @BeforeAll static void up() throws Exception {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "multi-host test skipped: creating network namespaces needs root");
-        cleanup();
         try {
-            sh("ip link add " + BRIDGE + " type bridge && ip addr add " + NET + "254/24 brd " + NET + "255 dev " + BRIDGE
-                    + " && ip link set " + BRIDGE + " up");
-            for (int i = 0; i < NAMESPACES.size(); i++) {
-                String ns = NAMESPACES.get(i), host = "vh" + TAG + i, peer = "vp" + TAG + i;
-                sh("ip netns add " + ns
-                        + " && ip link add " + host + " type veth peer name " + peer
-                        + " && ip link set " + peer + " netns " + ns
-                        + " && ip link set " + host + " master " + BRIDGE + " && ip link set " + host + " up"
-                        + " && ip netns exec " + ns + " ip addr add " + NET + (i + 1) + "/24 brd " + NET + "255 dev " + peer
-                        + " && ip netns exec " + ns + " ip link set " + peer + " up"
-                        + " && ip netns exec " + ns + " ip link set lo up");
-            }
+            net = NetNamespaces.create(3);
         } catch (IOException e) {
-            cleanup();
             Assumptions.abort("multi-host test skipped: this machine forbids network namespaces (" + e.getMessage() + ")");
         }
-        discoveryPort = Cluster.freeUdpPort();
+        NET = net.client().substring(0, net.client().lastIndexOf('.') + 1);
+        int discoveryPort = Cluster.freeUdpPort();
         // This JVM is the client, on the bridge; the third host is reachable only as an explicit peer.
-        System.setProperty("river.bind", NET + "254");
+        System.setProperty("river.bind", net.client());
         System.setProperty("river.discovery.port", Integer.toString(discoveryPort));
         System.setProperty("river.beacon.ms", "200");
-        System.setProperty("river.peers", NET + "3:" + PORT);
-        for (int i = 0; i < NAMESPACES.size(); i++) {
+        System.setProperty("river.peers", net.address(2) + ":" + PORT);
+        for (int i = 0; i < net.size(); i++) {
             boolean broadcast = i < 2;
-            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NAMESPACES.get(i)));
-            cmd.addAll(LocalEngines.javaCommand());
-            cmd.addAll(List.of("dev.river.cli.RiverCli", "engine", "--bind", NET + (i + 1), "--port", Integer.toString(PORT),
+            List<String> cmd = new ArrayList<>(LocalEngines.javaCommand());
+            cmd.addAll(List.of("dev.river.cli.RiverCli", "engine", "--bind", net.address(i), "--port", Integer.toString(PORT),
                     "--name", "host" + (i + 1), "--discovery-port", broadcast ? Integer.toString(discoveryPort) : "0",
-                    "--broadcast", NET + "255", "--beacon-interval", "200", "--log-level", "warning"));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                    "--broadcast", net.broadcast(), "--beacon-interval", "200", "--log-level", "warning"));
+            Process p = new ProcessBuilder(net.exec(i, cmd)).redirectErrorStream(true).start();
             engines.add(p);
             String first = new String(p.getInputStream().readNBytes(LocalEngines.READY.length()), StandardCharsets.UTF_8);
-            assertEquals(LocalEngines.READY, first, "engine in " + NAMESPACES.get(i) + " did not start");
+            assertEquals(LocalEngines.READY, first, "engine in " + net.name(i) + " did not start");
             pipeRest(p, "host" + (i + 1));
         }
     }
@@ -77,7 +62,7 @@ class MultiHostTest {
     @AfterAll static void down() throws Exception {
         for (Process p : engines) p.destroy();
         for (Process p : engines) p.waitFor(10, TimeUnit.SECONDS);
-        cleanup();
+        if (net != null) net.close();
     }
 
     @Test
@@ -130,20 +115,5 @@ class MultiHostTest {
         }, "out-" + name);
         t.setDaemon(true);
         t.start();
-    }
-
-    private static void sh(String cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("sh", "-c", cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IOException(cmd + " failed: " + out.strip());
-    }
-
-    private static void cleanup() throws InterruptedException {
-        try {
-            for (String ns : NAMESPACES) new ProcessBuilder("ip", "netns", "del", ns).start().waitFor();
-            new ProcessBuilder("ip", "link", "del", BRIDGE).start().waitFor();
-        } catch (IOException e) {
-            // nothing to clean
-        }
     }
 }
