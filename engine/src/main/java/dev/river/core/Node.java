@@ -306,6 +306,8 @@ final class Node implements AutoCloseable {
             if (err != null) {
                 Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
                 if (cause instanceof TimeoutException) {
+                    LOG.log(System.Logger.Level.WARNING, "no answer to " + Control.describe(req) + " #" + id + " from " + vm
+                            + "; " + transport.describe(vm));
                     throw new RiverException("VM " + vm + " did not answer " + Control.describe(req) + " within "
                             + timeout.toMillis() + " ms; it may have stopped or be unreachable. Check `river status`", cause);
                 }

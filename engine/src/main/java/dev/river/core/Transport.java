@@ -34,6 +34,8 @@ final class Transport implements AutoCloseable {
     private static final int SOCKET_BUFFER = 4 << 20;
     /** RIVER_TRACE=1: one stderr line per frame sent and received (protocol debugging). */
     private static final boolean TRACE = System.getenv("RIVER_TRACE") != null;
+    /** RIVER_TRACE=control: only requests, replies and events. */
+    private static final boolean TRACE_CONTROL_ONLY = "control".equals(System.getenv("RIVER_TRACE"));
 
     record Outgoing(String address, byte[][] frames) {}
 
@@ -53,6 +55,7 @@ final class Transport implements AutoCloseable {
     // Owned by the network thread:
     private ZMQ.Socket router;
     private final Map<String, Peer> peers = new HashMap<>();
+    private final Map<String, Peer> peerView = new java.util.concurrent.ConcurrentHashMap<>();   // read-only view for describe()
     private boolean backlogged;   // some peer has messages waiting for its connection
     private boolean nudgeDue;     // some peer was sent to and not nudged since
 
@@ -179,6 +182,7 @@ final class Transport implements AutoCloseable {
             byte[][] f = o.frames();
             if (f == null) {                       // disconnect request
                 Peer gone = peers.remove(o.address());
+                peerView.remove(o.address());
                 if (gone != null) {
                     gone.socket.setLinger(0);
                     gone.socket.close();
@@ -190,6 +194,7 @@ final class Transport implements AutoCloseable {
             }
             if (f.length == 0) continue;           // wake-up only
             Peer p = peers.computeIfAbsent(o.address(), this::connect);
+            peerView.put(o.address(), p);
             if (TRACE) trace("send " + o.address(), f[0], f.length);
             p.backlog.add(f);
         }
@@ -202,7 +207,9 @@ final class Transport implements AutoCloseable {
                 p.backlog.poll();
                 p.lastSend = now;
                 p.nudges = 0;
+                p.sent++;
             }
+            p.backlogSize = p.backlog.size();
             if (!p.backlog.isEmpty()) backlogged = true;
             if (p.nudges < NUDGE_AFTER_NANOS.length) {
                 if (now - p.lastSend >= NUDGE_AFTER_NANOS[p.nudges]) {
@@ -225,6 +232,7 @@ final class Transport implements AutoCloseable {
         String h;
         try {
             Proto.Header p = Proto.parse(header);
+            if (TRACE_CONTROL_ONLY && (p.kind() == Proto.MSG || p.kind() == Proto.NUDGE)) return;
             h = "kind=" + p.kind() + " req=" + p.reqId() + " dest=" + p.dest().toString().substring(0, 8) + " from=" + p.srcVm();
         } catch (RuntimeException e) {
             h = "unparsable header";
@@ -249,8 +257,10 @@ final class Transport implements AutoCloseable {
     private static final class Peer {
         final ZMQ.Socket socket;
         final ArrayDeque<byte[][]> backlog = new ArrayDeque<>();
-        long lastSend;
-        int nudges = NUDGE_AFTER_NANOS.length;   // nudges sent since the last message
+        volatile long lastSend;
+        volatile int nudges = NUDGE_AFTER_NANOS.length;   // nudges sent since the last message
+        volatile int backlogSize;                          // for describe(), read by other threads
+        volatile long sent;
 
         Peer(ZMQ.Socket socket) {
             this.socket = socket;
@@ -260,6 +270,16 @@ final class Transport implements AutoCloseable {
     /** Forgets the cached connection to a VM that is gone, dropping what was queued for it. */
     void disconnect(String address) {
         send(address, (byte[][]) null);
+    }
+
+    /** A one-line account of the connection to {@code address}, for diagnosing a peer that does not answer. */
+    String describe(String address) {
+        Peer p = peerView.get(address);
+        if (p == null) return "no connection to " + address;
+        long now = System.nanoTime();
+        return "connection to " + address + ": " + p.backlogSize + " message(s) waiting for the connection, last send "
+                + (p.lastSend == 0 ? "never" : (now - p.lastSend) / 1_000_000 + " ms ago") + ", nudges since " + p.nudges
+                + ", sent " + p.sent + " message(s)";
     }
 
     @Override
