@@ -29,9 +29,11 @@ final class Proto {
 
     /** Nothing: sent after a burst to work around a JeroMQ stall (see Transport); dropped on receipt. */
     static final byte NUDGE = 5;
+    /** Link check of a new connection (reqId = nonce); the ROUTER answers PONG on the same connection. */
+    static final byte PING = 6;
+    static final byte PONG = 7;
 
     private static final UUID NIL = new UUID(0, 0);
-    private static final byte[] NUDGE_FRAME = header(NUDGE, 0, NIL, NIL, NIL, 0, 0, "");
 
     private Proto() {}
 
@@ -62,7 +64,7 @@ final class Proto {
         byte version = b.get();
         if (version != VERSION) throw new IllegalArgumentException("protocol version " + version + ", expected " + VERSION);
         byte kind = b.get();
-        if (kind < MSG || kind > NUDGE) throw new IllegalArgumentException("unknown frame kind " + kind);
+        if (kind < MSG || kind > PONG) throw new IllegalArgumentException("unknown frame kind " + kind);
         long reqId = b.getLong();
         UUID dest = new UUID(b.getLong(), b.getLong());
         UUID src = new UUID(b.getLong(), b.getLong());
@@ -75,8 +77,14 @@ final class Proto {
         return new Header(kind, reqId, dest, src, vm, counter, stamp, addr);
     }
 
-    static byte[] nudge() {
-        return NUDGE_FRAME;
+    /** A transport-level frame (NUDGE, PING, PONG): a header with {@code id} in the reqId field, nothing else. */
+    static byte[] control(byte kind, long id) {
+        return header(kind, id, NIL, NIL, NIL, 0, 0, "");
+    }
+
+    /** The id of a control frame (0 if it is too short to have one). */
+    static long controlId(byte[] frame) {
+        return frame.length >= 10 ? ByteBuffer.wrap(frame, 2, 8).getLong() : 0;
     }
 
     static UUID nil() {
