@@ -27,6 +27,9 @@ final class MessageQueue {
         }
     }
 
+    /** About 20 µs of spinning on current x86 cores (one onSpinWait is a PAUSE, ~40-140 cycles). */
+    private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 200 : 0;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Node head = new Node(null);       // sentinel, never taken
@@ -125,6 +128,13 @@ final class MessageQueue {
                 cur = cur.next;
             }
             if (timeoutNanos == 0) return null;
+            // A reply often follows within microseconds: spin briefly before parking the thread,
+            // which saves the wake-up latency of a ping-pong exchange.
+            for (int spin = 0; spin < SPINS && prev.next == null; spin++) Thread.onSpinWait();
+            if (prev.next != null) {
+                cur = prev.next;
+                continue;
+            }
             lock.lock();
             try {
                 while (prev.next == null && alerts.isEmpty()) {
