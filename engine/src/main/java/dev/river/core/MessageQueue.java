@@ -28,12 +28,16 @@ final class MessageQueue {
         }
     }
 
+    /** About 20 µs of spinning on current x86 cores (one onSpinWait is a PAUSE, ~40-140 cycles). */
+    private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 200 : 0;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Node head = new Node(null);       // sentinel, never taken
     private Node tail = head;                        // guarded by lock
     private int size;                                // guarded by lock
     private int garbage;                             // taken but still linked; guarded by lock
+    private long bytes;                              // encoded size of queued messages; guarded by lock
     private final List<RiverException> alerts = new ArrayList<>();   // guarded by lock
     private final ClassLoader loader;
 
@@ -41,10 +45,32 @@ final class MessageQueue {
         this.loader = loader;
     }
 
+    /** Appends; false (and nothing queued) when the message would take the queue past {@code limitBytes}. */
+    boolean offer(Envelope env, long limitBytes) {
+        lock.lock();
+        try {
+            if (bytes + env.size() > limitBytes && size > 0) return false;
+            append(env);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long bytes() {
+        lock.lock();
+        try {
+            return bytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void append(Envelope env) {
         Node n = new Node(env);
         lock.lock();
         try {
+            bytes += env.size();
             tail.next = n;
             tail = n;
             size++;
@@ -108,6 +134,13 @@ final class MessageQueue {
                 cur = cur.next;
             }
             if (timeoutNanos == 0) return null;
+            // A reply often follows within microseconds: spin briefly before parking the thread,
+            // which saves the wake-up latency of a ping-pong exchange.
+            for (int spin = 0; spin < SPINS && prev.next == null; spin++) Thread.onSpinWait();
+            if (prev.next != null) {
+                cur = prev.next;
+                continue;
+            }
             lock.lock();
             try {
                 while (prev.next == null && alerts.isEmpty()) {
@@ -155,6 +188,7 @@ final class MessageQueue {
             head.next = null;
             tail = head;
             size = 0;
+            bytes = 0;
             garbage = 0;
             return out;
         } finally {
@@ -166,6 +200,7 @@ final class MessageQueue {
         lock.lock();
         try {
             size--;
+            bytes -= cur.env.size();
             if (prev.next == cur && cur.next != null) {
                 prev.next = cur.next;
             } else if (++garbage > 64) {

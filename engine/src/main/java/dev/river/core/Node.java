@@ -1,6 +1,8 @@
 package dev.river.core;
 
 import dev.river.discovery.Discovery;
+import dev.river.security.ClusterSecret;
+import dev.river.security.FrameAuth;
 import dev.river.sfm.Attributes;
 import dev.river.sfm.Codec;
 
@@ -57,6 +59,10 @@ final class Node implements AutoCloseable {
     private final Map<String, CompletableFuture<byte[]>> codeCache = new ConcurrentHashMap<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
+    private final AtomicLong counter = new AtomicLong();            // numbers every frame this VM sends (replay protection)
+    private final AtomicLong rejected = new AtomicLong();           // frames dropped: unauthenticated, replayed, malformed, over limits
+    final FrameAuth auth;
+    private final long queueLimit = NodeConfig.queueLimitBytes();
 
     /** A request waiting for its reply, and where it went (so a lost VM fails its requests at once). */
     private record Pending(String vm, CompletableFuture<byte[]> reply) {}
@@ -72,6 +78,7 @@ final class Node implements AutoCloseable {
 
     Node(NodeConfig config) {
         this.config = config;
+        this.auth = new FrameAuth(ClusterSecret.load().key());
         this.transport = new Transport(config.bind(), config.port(), config.name() == null ? "vm" : config.name(), this::onIncoming);
         String bound = transport.address();
         this.address = config.wildcard() ? advertisedHost() + bound.substring(bound.lastIndexOf(':')) : bound;
@@ -165,18 +172,26 @@ final class Node implements AutoCloseable {
             if (vr == null) {
                 throw new UndeliverableException(dest, "cannot send to " + dest + ": no such VR on this VM (it has ended, or the id is wrong)");
             }
-            vr.queue().append(new Envelope(src, dest, msg.body(), msg.blobs()));
+            if (!vr.queue().offer(new Envelope(src, dest, msg.body(), msg.blobs()), queueLimit)) {
+                throw new UndeliverableException(dest, "cannot send to " + dest + ": its queue holds " + (vr.queue().bytes() >> 20)
+                        + " MiB of unread messages (limit RIVER_QUEUE_MB=" + (queueLimit >> 20) + "); the receiver is not keeping up");
+            }
             return;
         }
         if (lostVms.contains(dest.vm())) {
             throw new UndeliverableException(dest, "cannot send to " + dest + ": its VM " + dest.vm()
                     + " stopped answering and was dropped by discovery");
         }
-        byte[][] frames = new byte[2 + msg.blobs().size()][];
-        frames[0] = Proto.header(Proto.MSG, 0, dest.uuid(), src.uuid(), address);
-        frames[1] = msg.body();
-        for (int i = 0; i < msg.blobs().size(); i++) frames[2 + i] = msg.blobs().get(i);
-        transport.send(dest.vm(), frames);
+        post(dest.vm(), Proto.MSG, 0, dest.uuid(), src.uuid(), msg.body(), msg.blobs());
+    }
+
+    /** Frames a message (numbered, stamped, sealed with the cluster key) and queues it for {@code vm}. */
+    private void post(String vm, byte kind, long reqId, UUID dest, UUID src, byte[] body, List<byte[]> blobs) {
+        byte[][] frames = new byte[2 + blobs.size()][];
+        frames[0] = Proto.header(kind, reqId, dest, src, id, counter.incrementAndGet(), System.currentTimeMillis(), address);
+        frames[1] = body;
+        for (int i = 0; i < blobs.size(); i++) frames[2 + i] = blobs.get(i);
+        transport.send(vm, auth.seal(frames));
     }
 
     private void sendEvent(VrId dest, Control.Event event) {
@@ -185,22 +200,41 @@ final class Node implements AutoCloseable {
             deliverEvent(local, event);
             return;
         }
-        transport.send(dest.vm(), Proto.header(Proto.EVENT, 0, dest.uuid(), Proto.nil(), address),
-                Codec.encode(event, engineLoader));
+        post(dest.vm(), Proto.EVENT, 0, dest.uuid(), Proto.nil(), Codec.encode(event, engineLoader), List.of());
     }
 
     /** Called on the network thread for every received message; must not block. */
     private void onIncoming(Transport.Incoming in) {
-        List<byte[]> frames = in.frames();
-        if (frames.size() < 2) throw new IllegalArgumentException("message with " + frames.size() + " frames");
-        Proto.Header h = Proto.parse(frames.get(0));
+        List<byte[]> sealed = in.frames();
+        // Authenticate before anything is decoded: an unauthenticated frame never reaches Kryo.
+        if (sealed.size() < 3 || !auth.verify(sealed.toArray(byte[][]::new))) {
+            reject("a frame without a valid cluster MAC (" + sealed.size() + " parts); is the sender using this cluster's secret?");
+            return;
+        }
+        List<byte[]> frames = sealed.subList(0, sealed.size() - 1);
+        Proto.Header h;
+        try {
+            h = Proto.parse(frames.get(0));
+        } catch (IllegalArgumentException e) {
+            reject("an authenticated but malformed header: " + e.getMessage());
+            return;
+        }
+        if (!auth.accept(h.vm(), h.counter(), h.stamp())) {
+            reject("a replayed or stale frame from " + h.srcVm() + " (counter " + h.counter() + ")");
+            return;
+        }
         byte[] body = frames.get(1);
         switch (h.kind()) {
             case Proto.MSG -> {
                 VirtualResource vr = vrs.get(h.dest());
                 VrId dest = new VrId(h.dest(), address);
                 if (vr != null) {
-                    vr.queue().append(new Envelope(h.srcId(), dest, body, frames.size() > 2 ? frames.subList(2, frames.size()) : List.of()));
+                    Envelope env = new Envelope(h.srcId(), dest, body, frames.size() > 2 ? List.copyOf(frames.subList(2, frames.size())) : List.of());
+                    if (!vr.queue().offer(env, queueLimit)) {
+                        sendEvent(h.srcId(), new Control.Event("undeliverable", "a message to " + dest + " was refused: its queue holds "
+                                + (vr.queue().bytes() >> 20) + " MiB of unread messages (limit RIVER_QUEUE_MB=" + (queueLimit >> 20)
+                                + "); the receiver is not keeping up", null));
+                    }
                 } else {
                     sendEvent(h.srcId(), new Control.Event("undeliverable", "a message to " + dest + " could not be delivered: no such VR on VM "
                             + name + " (it has ended, or the id is wrong)", null));
@@ -217,6 +251,19 @@ final class Node implements AutoCloseable {
             });
             default -> throw new IllegalArgumentException("unknown kind " + h.kind());
         }
+    }
+
+    /** Drops a frame, logging the first few and then one in a thousand, so a flood cannot fill the log. */
+    private void reject(String why) {
+        long n = rejected.incrementAndGet();
+        if (n <= 10 || n % 1000 == 0) {
+            LOG.log(System.Logger.Level.WARNING, "dropped " + why + " [" + n + " dropped so far]");
+        }
+    }
+
+    /** Frames dropped so far (unauthenticated, replayed, malformed). */
+    long rejectedFrames() {
+        return rejected.get();
     }
 
     private void deliverEvent(VirtualResource vr, Control.Event e) {
@@ -253,12 +300,14 @@ final class Node implements AutoCloseable {
         long id = requestIds.incrementAndGet();
         CompletableFuture<byte[]> raw = new CompletableFuture<>();
         pending.put(id, new Pending(vm, raw));
-        transport.send(vm, Proto.header(Proto.REQ, id, Proto.nil(), Proto.nil(), address), Codec.encode(req, engineLoader));
+        post(vm, Proto.REQ, id, Proto.nil(), Proto.nil(), Codec.encode(req, engineLoader), List.of());
         return raw.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((bytes, err) -> {
             pending.remove(id);
             if (err != null) {
                 Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
                 if (cause instanceof TimeoutException) {
+                    LOG.log(System.Logger.Level.WARNING, "no answer to " + Control.describe(req) + " #" + id + " from " + vm
+                            + "; " + transport.describe(vm));
                     throw new RiverException("VM " + vm + " did not answer " + Control.describe(req) + " within "
                             + timeout.toMillis() + " ms; it may have stopped or be unreachable. Check `river status`", cause);
                 }
@@ -286,7 +335,7 @@ final class Node implements AutoCloseable {
         } catch (RuntimeException e) {
             bytes = Codec.encode(new Control.Reply(null, RemoteVrException.of(e, null, "VM " + name + " could not encode its answer")), engineLoader);
         }
-        transport.send(h.srcVm(), Proto.header(Proto.REPLY, h.reqId(), Proto.nil(), id, address), bytes);
+        post(h.srcVm(), Proto.REPLY, h.reqId(), Proto.nil(), id, bytes, List.of());
     }
 
     private Object handle(Object req) {
