@@ -46,7 +46,7 @@ final class TrickleBenchCommand implements Callable<Integer> {
     int tiny = 200_000;
 
     @Option(names = "--calls", description = "Round trips timed. Default: ${DEFAULT-VALUE}")
-    int calls = 3_000;
+    int calls = 5_000;
 
     @Option(names = "--no-ipyparallel", description = "Measure Trickle only")
     boolean noIpp;
@@ -100,10 +100,8 @@ final class TrickleBenchCommand implements Callable<Integer> {
         try (Trickle t = Trickle.builder().local(engines).connect()) {
             status("Trickle: " + t);
             Vm vm = t.vms().get(0);
-            for (int i = 0; i < 2_000; i++) vm.call(TrickleBenchCommand::identity, i);   // warm up JITs on both sides
-            t.forkwork(TrickleBenchCommand::first, items.subList(0, Math.min(50_000, items.size())), 1);
-            t.map(TrickleBenchCommand::identity, million);
-
+            // round trips first, before the bulk runs leave garbage and background GC work on the engines
+            for (int i = 0; i < 3_000; i++) vm.call(TrickleBenchCommand::identity, i);   // warm up JITs on both sides
             long[] rtt = new long[calls];
             for (int i = 0; i < calls; i++) {
                 long t0 = System.nanoTime();
@@ -112,6 +110,9 @@ final class TrickleBenchCommand implements Callable<Integer> {
             }
             Arrays.sort(rtt);
             r.put("rtt_us", rtt[calls / 2] / 1e3);
+
+            t.forkwork(TrickleBenchCommand::first, items.subList(0, Math.min(50_000, items.size())), 1);
+            t.map(TrickleBenchCommand::identity, million);
 
             long t0 = System.nanoTime();
             List<Integer> out = t.forkwork(TrickleBenchCommand::first, items, 1);
