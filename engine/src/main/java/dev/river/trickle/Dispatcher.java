@@ -40,6 +40,8 @@ final class Dispatcher implements Runnable {
     /** A task that was out on this many engines that died is failed rather than re-run again. */
     static final int MAX_ATTEMPTS = 3;
     private static final long PROGRESS_GAP_NS = 50_000_000L;
+    /** The loop checks liveness at least every TICK; a longer gap means this JVM stalled. */
+    private static final long STALL_NS = 1_000_000_000L;
 
     private final VirtualResource driver;
     private final List<WorkerState> workers;
@@ -57,6 +59,7 @@ final class Dispatcher implements Runnable {
     // dispatcher thread only
     private final Map<Long, Job> jobs = new LinkedHashMap<>();
     private int next;                       // round-robin start for pump
+    private long lastCheck = System.nanoTime();
 
     Dispatcher(VirtualResource driver, List<WorkerState> workers, Duration lostAfter, String name) {
         this.driver = driver;
@@ -400,6 +403,15 @@ final class Dispatcher implements Runnable {
     // ---------------------------------------------------------------- failure handling
 
     private void checkLiveness(long now) {
+        long gap = now - lastCheck;
+        lastCheck = now;
+        if (gap > STALL_NS) {
+            // this side stood still (a long GC pause, a suspended laptop): the workers' silence is ours,
+            // so start watching afresh rather than declaring every engine lost
+            for (WorkerState w : workers) w.watchSince = now;
+            LOG.log(System.Logger.Level.INFO, "Trickle: the dispatcher stalled for " + gap / 1_000_000 + " ms; engine heartbeats restart");
+            return;
+        }
         for (WorkerState w : workers) {
             if (!w.alive || (w.inflight == 0 && w.pinned.isEmpty())) continue;
             long since = Math.max(w.lastHeard, w.watchSince);

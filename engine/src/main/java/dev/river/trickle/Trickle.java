@@ -180,6 +180,7 @@ public final class Trickle implements AutoCloseable {
             try {
                 m = driver.recv(DIRECT_POLL, Wire.KIND, Wire.DIRECT, "job", job);
             } catch (RecvTimeoutException e) {
+                if (closed) throw new RiverException("the Trickle session was closed while a call on " + vm.name() + " ran");
                 if (!w.alive) return vm.submit(fn, arg).get();   // its engine was lost: run it elsewhere
                 continue;
             } catch (RemoteVrException e) {
