@@ -126,7 +126,7 @@ final class MessageQueue {
                     Message m = decode(prev, cur, env);
                     if (p.matches(m) && cur.taken.compareAndSet(false, true)) {
                         cur.env = null;
-                        unlink(prev, cur);
+                        unlink(prev, cur, env.size());
                         return m;
                     }
                 }
@@ -166,7 +166,7 @@ final class MessageQueue {
         } catch (RuntimeException | LinkageError e) {
             if (cur.taken.compareAndSet(false, true)) {
                 cur.env = null;
-                unlink(prev, cur);
+                unlink(prev, cur, env.size());
             }
             throw new RiverException("a message from " + env.src + " could not be decoded and was dropped: "
                     + e + ". Is the sender's class available to this VR (code shipping), and are both on the same River version?", e);
@@ -196,11 +196,11 @@ final class MessageQueue {
         }
     }
 
-    private void unlink(Node prev, Node cur) {
+    private void unlink(Node prev, Node cur, long envBytes) {
         lock.lock();
         try {
             size--;
-            bytes -= cur.env.size();
+            bytes -= envBytes;
             if (prev.next == cur && cur.next != null) {
                 prev.next = cur.next;
             } else if (++garbage > 64) {
