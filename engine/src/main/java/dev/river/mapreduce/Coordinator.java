@@ -395,11 +395,18 @@ final class Coordinator {
                     throw new Failure(new MapReduceException(m.getString("function"), m.getString("where"), m.get("error")));
                 }
             }
-            case Wire.PING -> Sends.quiet(driver, m.src(), Wire.KIND, Wire.PONG);
+            case Wire.PING -> Sends.quiet(driver, m.src(), Wire.KIND, isCurrent(m.src()) ? Wire.PONG : Wire.END);
             case Wire.LOSTVM -> engineLost(m.getString("vm"));
             case Wire.CANCEL -> throw new Cancelled();
             default -> { }                    // a late ENDED
         }
+    }
+
+    /** Whether {@code vr} is a mapper or reducer of this job that is still in use (not superseded after a loss). */
+    private boolean isCurrent(VrId vr) {
+        for (MapperRef m : mappers.values()) if (m.vr.equals(vr)) return m.alive;
+        for (ReducerRef r : reducers) if (vr.equals(r.vr)) return !r.done;
+        return false;
     }
 
     /** Whether a reducer's message comes from its current attempt. */
