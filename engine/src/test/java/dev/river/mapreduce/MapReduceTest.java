@@ -310,6 +310,27 @@ class MapReduceTest {
     }
 
     @Test
+    void twoJobsAtOnceOnOneSessionDoNotMix() {
+        Running<Map<String, Long>> a = wordCount(true, 3, 300_000).start(trickle);
+        Running<Map<Integer, Long>> b = MapReduce.fromFiles(files).splits(6)
+                .map((String line, Emitter<Integer, Long> out) -> out.emit(line.length() % 7, 1L))
+                .combine(Long::sum)
+                .reduce((Integer k, Iterable<Long> ones) -> { long n = 0; for (long c : ones) n += c; return n; })
+                .partitions(2)
+                .start(trickle);
+        Map<Integer, Long> byLength = new TreeMap<>();
+        for (Path p : files) {
+            try {
+                for (String line : Files.readAllLines(p)) byLength.merge(line.length() % 7, 1L, Long::sum);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        assertEquals(byLength, b.result());
+        assertEquals(expected, a.result());
+    }
+
+    @Test
     void aJobOverNoInputReturnsAnEmptyResult() {
         assertTrue(MapReduce.fromFiles(files.get(3)).map(MapReduceTest::words).reduce(MapReduceTest::sum).run(trickle).isEmpty());
         assertTrue(MapReduce.from(List.<String>of()).map(MapReduceTest::words).reduce(MapReduceTest::sum).run(trickle).isEmpty());
