@@ -28,7 +28,8 @@ import java.util.Map;
  * {@code river bench mapreduce}: word count over generated text (default 200 MiB) with MapReduce on 1
  * and 2 local engines of one core each, against a single-threaded Java word count of the same text
  * in this JVM. Each engine count gets fresh engines, one warm-up job, then timed runs; the figure is
- * the median. The answers are checked against the single-threaded count.
+ * the median. The answers are checked against the single-threaded count. CPU time (engines and this
+ * JVM, from the OS) is reported too: on a busy machine it shows the work done, which wall time hides.
  *
  * <pre>{@code
  * Map<String, Double> figures = MapReduceBench.run(MapReduceBench.Options.defaults(), System.out);
@@ -99,21 +100,26 @@ public final class MapReduceBench {
 
         sequential(warm);
         List<Double> times = new ArrayList<>();
+        List<Double> cpus = new ArrayList<>();
         Map<String, Long> expected = null;
         for (int i = 0; i < o.runs(); i++) {
+            double c0 = cpu(ProcessHandle.current().pid());
             long t0 = System.nanoTime();
             expected = sequential(text);
             times.add(seconds(t0));
-            log.printf(Locale.ROOT, "  single-threaded Java: %.2f s%n", times.get(times.size() - 1));
+            cpus.add(cpu(ProcessHandle.current().pid()) - c0);
+            log.printf(Locale.ROOT, "  single-threaded Java: %.2f s (%.2f s CPU)%n", times.get(i), cpus.get(i));
         }
         double base = median(times);
         f.put("single-threaded s", base);
         f.put("single-threaded MiB/s", mib / base);
+        f.put("single-threaded CPU s", median(cpus));
 
         for (int n : o.engines()) {
-            double s = mapReduce(n, text, warm, o.runs(), expected, log);
-            f.put(n + " engine(s) s", s);
-            f.put(n + " engine(s) MiB/s", mib / s);
+            double[] s = mapReduce(n, text, warm, o.runs(), expected, log);
+            f.put(n + " engine(s) s", s[0]);
+            f.put(n + " engine(s) MiB/s", mib / s[0]);
+            f.put(n + " engine(s) CPU s", s[1]);
         }
         if (o.engines().contains(1)) {
             double one = f.get("1 engine(s) s");
@@ -124,24 +130,39 @@ public final class MapReduceBench {
         return f;
     }
 
-    private static double mapReduce(int n, Path text, Path warm, int runs, Map<String, Long> expected, PrintStream log) {
+    /** Median wall time and median CPU time (engines and this JVM) of the timed runs on {@code n} fresh engines. */
+    private static double[] mapReduce(int n, Path text, Path warm, int runs, Map<String, Long> expected, PrintStream log) {
         try (LocalEngines engines = LocalEngines.start(n, NodeConfig.client(), List.of("--cores", "1"));
              Trickle t = Trickle.builder().engines(n).connect()) {
             count(t, warm);
             List<Double> times = new ArrayList<>();
+            List<Double> cpus = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
+                double c0 = cpu(engines);
                 long t0 = System.nanoTime();
                 Running<Map<String, Long>> r = MapReduce.fromFiles(text).map(MapReduceBench::words).combine(Long::sum)
                         .reduce(MapReduceBench::sum).start(t);
                 Map<String, Long> counts = r.result();
                 times.add(seconds(t0));
-                log.printf(Locale.ROOT, "  MapReduce, %d engine(s): %.2f s (%s)%n", n, times.get(times.size() - 1), r.progress());
+                cpus.add(cpu(engines) - c0);
+                log.printf(Locale.ROOT, "  MapReduce, %d engine(s): %.2f s (%.2f s CPU; %s)%n", n, times.get(i), cpus.get(i), r.progress());
                 if (!counts.equals(expected)) {
                     throw new IllegalStateException("MapReduce on " + n + " engine(s) counted differently from the single-threaded count");
                 }
             }
-            return median(times);
+            return new double[]{median(times), median(cpus)};
         }
+    }
+
+    /** CPU seconds used so far by the engines and this JVM (the driver). */
+    private static double cpu(LocalEngines engines) {
+        double sum = cpu(ProcessHandle.current().pid());
+        for (int i = 0; i < engines.size(); i++) sum += cpu(engines.pid(i));
+        return sum;
+    }
+
+    private static double cpu(long pid) {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     private static Map<String, Long> count(Trickle t, Path file) {
