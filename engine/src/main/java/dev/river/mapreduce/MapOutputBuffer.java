@@ -37,6 +37,8 @@ final class MapOutputBuffer implements Emitter<Object, Object> {
     private boolean first = true;
     private final List<MapOutput> spills = new ArrayList<>();
     private long emitted;
+    /** The combiner as HashMap.merge wants it: one instance for the task, not one per emit. */
+    private final java.util.function.BiFunction<Object, Object, Object> folder = this::fold;
 
     private record Pair(Object key, Object value) {}
 
@@ -72,7 +74,7 @@ final class MapOutputBuffer implements Emitter<Object, Object> {
                 trackGrowth = !(value instanceof Number || value instanceof Boolean || value instanceof Character);
             }
             int before = table.size();
-            table.merge(key, value, this::fold);
+            table.merge(key, value, folder);
             if (table.size() != before) estimate += Sizes.of(key) + Sizes.of(value) + ENTRY_OVERHEAD;
         } else {
             lists[partition(key)].add(new Pair(key, value));
