@@ -5,6 +5,7 @@ import dev.river.core.NodeConfig;
 import dev.river.mapreduce.Emitter;
 import dev.river.mapreduce.MapReduce;
 import dev.river.mapreduce.Running;
+import dev.river.security.ClusterSecret;
 import dev.river.trickle.Trickle;
 
 import java.io.BufferedReader;
@@ -90,7 +91,7 @@ public final class MapReduceBench {
 
     /** Runs the benchmark; progress lines go to {@code log}. Returns named figures (seconds, MiB/s, ratios). */
     public static Map<String, Double> run(Options o, PrintStream log) throws IOException {
-        privateDiscovery();
+        privateCluster();
         Path text = o.file() != null ? o.file() : generated(o.megabytes(), 42, log);
         Path warm = generated(Math.max(4, Math.min(20, o.megabytes() / 10)), 43, log);
         double mib = Files.size(text) / (1024.0 * 1024);
@@ -179,7 +180,32 @@ public final class MapReduceBench {
         return Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Engines of this benchmark only: a discovery port of its own (unless this JVM already chose one). */
+    /**
+     * Engines of this benchmark only: a discovery port of its own (unless this JVM already chose one),
+     * and a cluster secret of its own, so that nothing else on the machine (another user's engines, a
+     * test replacing {@code ~/.river/secret}) can join or disturb the measurement.
+     */
+    private static void privateCluster() {
+        privateDiscovery();
+        boolean chosen = System.getenv("RIVER_SECRET") != null || System.getenv("RIVER_SECRET_FILE") != null
+                || System.getProperty("river.secret") != null || System.getProperty("river.secret.file") != null
+                || System.getenv("RIVER_ENGINE_JAVA_OPTS") != null;
+        if (chosen) return;
+        try {
+            Path dir = Files.createTempDirectory("river-bench-secret",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            Path file = dir.resolve("secret");
+            ClusterSecret.fromFile(file, true);
+            file.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            System.setProperty("river.secret.file", file.toString());
+            String opts = System.getProperty("river.engine.java.opts", "");
+            System.setProperty("river.engine.java.opts", (opts + " -Driver.secret.file=" + file).trim());
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a POSIX file system: the user's own secret serves
+        }
+    }
+
     private static void privateDiscovery() {
         if (System.getenv("RIVER_DISCOVERY_PORT") != null || System.getProperty("river.discovery.port") != null) return;
         try (DatagramSocket s = new DatagramSocket(0)) {
