@@ -210,7 +210,6 @@ public final class MapReduceBench {
         if (System.getenv("RIVER_DISCOVERY_PORT") != null || System.getProperty("river.discovery.port") != null) return;
         try (DatagramSocket s = new DatagramSocket(0)) {
             System.setProperty("river.discovery.port", Integer.toString(s.getLocalPort()));
-            System.setProperty("river.beacon.ms", "250");
         } catch (IOException e) {
             throw new UncheckedIOException("no free UDP port for the benchmark's discovery", e);
         }
