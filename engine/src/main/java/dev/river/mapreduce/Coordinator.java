@@ -261,6 +261,14 @@ final class Coordinator {
 
     // ---------------------------------------------------------------- other threads
 
+    /** Fails fast where waiting for the result would wait forever: on the job's own thread (in a listener). */
+    void checkNotCoordinator(String what) {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException(what + " called from a progress listener, which runs on the job's own thread:"
+                    + " it would wait for itself. Wait for the result elsewhere, or use future()");
+        }
+    }
+
     Progress progress() {
         return progress;
     }
@@ -274,6 +282,7 @@ final class Coordinator {
     void cancel() {
         if (result.isDone()) return;
         post(Wire.CANCEL);
+        if (Thread.currentThread() == thread) return;      // from a progress listener: the job ends after it returns
         try {
             result.handle((v, e) -> null).get(END_WAIT.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
