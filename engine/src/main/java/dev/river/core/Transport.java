@@ -38,7 +38,8 @@ final class Transport implements AutoCloseable {
     private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean parked = new AtomicBoolean();
     private final AtomicBoolean rung = new AtomicBoolean();
-    private final Pipe doorbell;
+    // Replaced (by whichever sender finds it closed) if an interrupt closed it; the network thread re-registers it.
+    private volatile Pipe doorbell;
     private final Consumer<Incoming> handler;
     private final Thread thread;
     private final CompletableFuture<String> bound = new CompletableFuture<>();
@@ -50,12 +51,7 @@ final class Transport implements AutoCloseable {
 
     Transport(String bindHost, int port, String vmName, Consumer<Incoming> handler) {
         this.handler = handler;
-        try {
-            doorbell = Pipe.open();
-            doorbell.source().configureBlocking(false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the network thread's wake-up pipe", e);
-        }
+        doorbell = openDoorbell();
         thread = new Thread(() -> loop(bindHost, port), "river-net-" + vmName);
         thread.setDaemon(true);
         thread.start();
@@ -74,12 +70,52 @@ final class Transport implements AutoCloseable {
     /** Queues a multipart message for {@code address} ({@code host:port}); never blocks. */
     void send(String address, byte[]... frames) {
         outbox.add(new Outgoing(address, frames));
-        if (parked.get() && rung.compareAndSet(false, true)) {
-            try {
-                doorbell.sink().write(ByteBuffer.wrap(new byte[]{1}));
-            } catch (IOException e) {
-                if (running) throw new UncheckedIOException("waking the River network thread", e);
-            }
+        if (parked.get() && rung.compareAndSet(false, true)) ring();
+    }
+
+    /**
+     * Writes to the wake-up pipe. The pipe is an interruptible channel: a write by a thread whose interrupt
+     * flag is set (a VR being stopped, a notebook cell being interrupted) would close it for every sender.
+     * So the flag is cleared for the write and restored after it; an interrupt that still lands mid-write
+     * closes the pipe, and then a new one replaces it (the network thread polls with a timeout, so the
+     * queued message still leaves).
+     */
+    private void ring() {
+        boolean interrupted = Thread.interrupted();
+        Pipe bell = doorbell;
+        try {
+            bell.sink().write(ByteBuffer.wrap(new byte[]{1}));
+        } catch (java.nio.channels.ClosedChannelException e) {
+            if (running) replaceDoorbell(bell);
+        } catch (IOException e) {
+            if (running) throw new UncheckedIOException("waking the River network thread", e);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private synchronized void replaceDoorbell(Pipe closed) {
+        if (doorbell != closed) return;
+        LOG.log(System.Logger.Level.DEBUG, "the wake-up pipe was closed by an interrupt; opening a new one");
+        doorbell = openDoorbell();
+    }
+
+    private static void closeQuietly(Pipe p) {
+        try {
+            p.sink().close();
+            p.source().close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a wake-up pipe", e);
+        }
+    }
+
+    private static Pipe openDoorbell() {
+        try {
+            Pipe p = Pipe.open();
+            p.source().configureBlocking(false);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the network thread's wake-up pipe", e);
         }
     }
 
@@ -97,11 +133,18 @@ final class Transport implements AutoCloseable {
         }
         ZMQ.Poller poller = ctx.createPoller(2);
         poller.register(router, ZMQ.Poller.POLLIN);
-        poller.register(doorbell.source(), ZMQ.Poller.POLLIN);
+        Pipe registered = doorbell;
+        poller.register(registered.source(), ZMQ.Poller.POLLIN);
         ByteBuffer drain = ByteBuffer.allocate(64);
         List<byte[]> frames = new ArrayList<>();
         try {
             while (running) {
+                if (registered != doorbell) {          // a sender replaced a pipe that an interrupt closed
+                    poller.unregister(registered.source());
+                    closeQuietly(registered);
+                    registered = doorbell;
+                    poller.register(registered.source(), ZMQ.Poller.POLLIN);
+                }
                 flushOutbox();
                 parked.set(true);
                 if (outbox.isEmpty()) {
@@ -110,7 +153,7 @@ final class Transport implements AutoCloseable {
                 parked.set(false);
                 if (rung.getAndSet(false)) {
                     try {
-                        while (doorbell.source().read(drain.clear()) > 0) { /* emptied */ }
+                        while (registered.source().read(drain.clear()) > 0) { /* emptied */ }
                     } catch (IOException e) {
                         LOG.log(System.Logger.Level.WARNING, "draining the wake-up pipe", e);
                     }
@@ -182,11 +225,6 @@ final class Transport implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            doorbell.sink().close();
-            doorbell.source().close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing the wake-up pipe", e);
-        }
+        closeQuietly(doorbell);
     }
 }
