@@ -132,6 +132,8 @@ public final class LocalEngines implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse(
                 System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Djava.net.preferIPv4Stack=true"));
+        // Kryo uses sun.misc.Unsafe; JDK 23+ warns about it on every start unless allowed explicitly
+        if (Runtime.version().feature() >= 23) cmd.add("--sun-misc-unsafe-memory-access=allow");
         String opts = System.getenv("RIVER_ENGINE_JAVA_OPTS");
         if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
         cmd.add("-cp");

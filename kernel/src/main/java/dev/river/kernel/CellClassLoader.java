@@ -1,0 +1,104 @@
+package dev.river.kernel;
+
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.net.URLConnection;
+import java.net.URLStreamHandler;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The class loader of the notebook's cells: JShell's compiled classes (defined on first use from the
+ * bytes JShell handed over), then jars and directories added with {@code %classpath}, with the kernel's
+ * own class path (River, Trickle, the magics) as parent. Its resources include the captured class files,
+ * so {@code ClassSource.of(loader)} — what {@code River.attach(name)} uses by default from a cell —
+ * ships cell classes too.
+ */
+final class CellClassLoader extends URLClassLoader {
+    static {
+        registerAsParallelCapable();
+    }
+
+    private final CellClasses captured;
+    // class name -> bytes to define here (may be instrumented for stopping, unlike the captured originals)
+    private final Map<String, byte[]> declared = new ConcurrentHashMap<>();
+
+    CellClassLoader(ClassLoader parent, CellClasses captured) {
+        super("river-cells", new URL[0], parent);
+        this.captured = captured;
+    }
+
+    void declare(String name, byte[] bytes) {
+        declared.put(name, bytes);
+    }
+
+    /** Adds a jar or directory (the execution side of {@code %classpath}). */
+    void addPath(String path) {
+        try {
+            addURL(new File(path).toURI().toURL());
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("not a usable class path entry: " + path, e);
+        }
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+        byte[] b = declared.get(name);
+        if (b != null) return defineClass(name, b, 0, b.length);
+        return super.findClass(name);
+    }
+
+    @Override
+    public URL findResource(String name) {
+        if (captured.hasResource(name)) {
+            byte[] bytes = captured.find(name);
+            try {
+                return new URL("jshell", null, -1, "/" + name, new BytesHandler(bytes));
+            } catch (MalformedURLException e) {
+                throw new IllegalStateException("cannot make a URL for cell class " + name, e);
+            }
+        }
+        return super.findResource(name);
+    }
+
+    @Override
+    public Enumeration<URL> findResources(String name) throws java.io.IOException {
+        URL own = captured.hasResource(name) ? findResource(name) : null;
+        if (own == null) return super.findResources(name);
+        List<URL> all = new ArrayList<>();
+        all.add(own);
+        all.addAll(Collections.list(super.findResources(name)));
+        return Collections.enumeration(all);
+    }
+
+    private static final class BytesHandler extends URLStreamHandler {
+        private final byte[] bytes;
+
+        BytesHandler(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        protected URLConnection openConnection(URL u) {
+            return new URLConnection(u) {
+                @Override public void connect() {}
+
+                @Override public InputStream getInputStream() {
+                    return new ByteArrayInputStream(bytes);
+                }
+
+                @Override public int getContentLength() {
+                    return bytes.length;
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,576 @@
+package dev.river.kernel;
+
+import dev.river.magics.MagicException;
+import jdk.jshell.DeclarationSnippet;
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.JShellException;
+import jdk.jshell.MethodSnippet;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.TypeDeclSnippet;
+import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.VarSnippet;
+
+import java.io.File;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * Java cells on JShell: a cell is cut into snippets (imports, declarations, statements, expressions) and
+ * run in order; the last expression's value is kept as an object. Errors come back as {@link CellError}s
+ * that point at the cell's own lines: a compile error with the line and a caret, an exception with the
+ * frames that are in cells (named by cell and line), never JShell's internals.
+ *
+ * <p>Classes compiled from cells are captured in {@link #classes()} (code shipping) and live in
+ * {@link #loader()}.
+ *
+ * <p>Threads: JShell is not thread-safe, so every use of it holds {@code lock}; {@link #stop()} does not
+ * (it must reach a running snippet) and is safe from any thread.
+ */
+final class JavaCells implements AutoCloseable {
+    /** Imports every notebook starts with; River's packages are added when present. */
+    static final List<String> DEFAULT_IMPORTS = List.of("java.util.*", "java.util.function.*", "java.util.stream.*",
+            "java.util.concurrent.*", "java.io.*", "java.nio.file.*", "java.time.*", "java.math.*");
+    static final List<String> RIVER_IMPORTS = List.of("dev.river.core.*", "dev.river.trickle.*");
+
+    private static final Pattern WRAPPER = Pattern.compile("REPL\\.\\$JShell\\$\\d+[A-Z]*");
+    private static final Pattern IDENT = Pattern.compile("[A-Za-z_$][\\w$]*");
+
+    /** Where a snippet came from: a cell (its execution count; 0 for a magic's expression) and its first line there. */
+    private record Origin(int cell, int line) {}
+
+    /** The result of running code: whether its last snippet was an expression, and that value. */
+    record Outcome(boolean hasValue, Object value, String shown) {
+        static final Outcome NONE = new Outcome(false, null, null);
+    }
+
+    private final Object lock = new Object();
+    private final CellClasses classes = new CellClasses();
+    private final CellClassLoader loader;
+    private final JShell jshell;
+    private final SourceCodeAnalysis analysis;
+    private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+    private volatile CaptureExecutionControl control;
+    private int currentCell;          // guarded by lock
+
+    /**
+     * @param classPath     what cells compile against (the kernel's class path: River, Trickle, the magics)
+     * @param stopRequested polled before each snippet runs: true once the cell has been interrupted
+     */
+    JavaCells(String classPath, BooleanSupplier stopRequested) {
+        this.loader = new CellClassLoader(JavaCells.class.getClassLoader(), classes);
+        classes.setLoader(loader);
+        JShell.Builder b = JShell.builder()
+                .executionEngine(CaptureExecutionControl.provider(loader, classes, stopRequested, ec -> control = ec), Map.of());
+        if (!classPath.isBlank()) b.compilerOptions("--class-path", classPath);
+        this.jshell = b.build();
+        this.analysis = jshell.sourceCodeAnalysis();
+    }
+
+    /** Adds the default imports (River's when they are on the class path). */
+    void importDefaults() {
+        List<String> imports = new ArrayList<>(DEFAULT_IMPORTS);
+        for (String r : RIVER_IMPORTS) {
+            String pkg = r.substring(0, r.length() - 2);
+            if (JavaCells.class.getClassLoader().getDefinedPackage(pkg) != null || packageExists(pkg)) imports.add(r);
+        }
+        synchronized (lock) {
+            for (String i : imports) {
+                for (SnippetEvent e : jshell.eval("import " + i + ";")) {
+                    if (e.status() == Snippet.Status.REJECTED) {
+                        System.getLogger(JavaCells.class.getName()).log(System.Logger.Level.WARNING, "default import " + i + " rejected");
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean packageExists(String pkg) {
+        return JavaCells.class.getClassLoader().getResource(pkg.replace('.', '/')) != null;
+    }
+
+    CellClasses classes() {
+        return classes;
+    }
+
+    ClassLoader loader() {
+        return loader;
+    }
+
+    /** Adds jars or directories (separated by the path separator) for compiling and running cells. */
+    void addToClasspath(String path) {
+        synchronized (lock) {
+            for (String p : path.split(File.pathSeparator)) {
+                if (!p.isBlank()) jshell.addToClasspath(p);
+            }
+        }
+    }
+
+    /** Interrupts the snippet running now, if any (JShell's stop, plus an interrupt of its thread). */
+    void stop() {
+        jshell.stop();
+    }
+
+    // ---------------------------------------------------------------- running
+
+    /**
+     * Runs Java code: {@code code} is the part of cell {@code cell} (execution count) starting at 0-based
+     * line {@code firstLine}.
+     *
+     * @throws CellError at the first snippet that does not compile or throws; later snippets do not run
+     */
+    Outcome run(String code, int cell, int firstLine, BooleanSupplier interrupted) {
+        synchronized (lock) {
+            currentCell = cell;
+            Outcome last = Outcome.NONE;
+            String rest = code;
+            while (!rest.isBlank()) {
+                if (interrupted.getAsBoolean()) throw CellError.interrupted();
+                SourceCodeAnalysis.CompletionInfo ci = analysis.analyzeCompletion(rest);
+                if (ci.completeness() == SourceCodeAnalysis.Completeness.EMPTY) break;
+                String source;
+                String remaining;
+                if (ci.completeness().isComplete()) {
+                    source = ci.source();
+                    remaining = ci.remaining();
+                } else {   // incomplete or unparseable: hand the rest to JShell, which reports what is wrong
+                    source = rest;
+                    remaining = "";
+                }
+                int offset = code.length() - rest.length();
+                // JShell numbers a snippet's lines from its first token (after blanks and comments)
+                int lead = codeStart(source);
+                last = runSnippet(source, new Origin(cell, firstLine + lines(code, offset + lead)), code, offset, firstLine, interrupted);
+                rest = remaining;
+            }
+            if (interrupted.getAsBoolean()) throw CellError.interrupted();
+            return last;
+        }
+    }
+
+    private Outcome runSnippet(String source, Origin origin, String code, int offset, int firstLine, BooleanSupplier interrupted) {
+        List<SnippetEvent> events = jshell.eval(source);
+        Outcome out = Outcome.NONE;
+        for (SnippetEvent e : events) {
+            if (e.causeSnippet() != null) continue;       // dependents updated by this snippet
+            Snippet s = e.snippet();
+            origins.put(s.id(), origin);
+            if (e.status() == Snippet.Status.REJECTED) {
+                throw compileError(s, code, offset, firstLine);
+            }
+            if (e.exception() != null) {
+                // an interrupt shows up as whatever the code was doing (InterruptedException, ThreadDeath...)
+                throw interrupted.getAsBoolean() ? CellError.interrupted() : runtimeError(e.exception());
+            }
+            if (e.status() == Snippet.Status.RECOVERABLE_DEFINED || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+                System.err.println(pending((DeclarationSnippet) s));
+            }
+            if (isExpression(s)) {
+                CaptureExecutionControl ec = control;
+                out = new Outcome(true, ec == null ? null : ec.lastValue(), e.value());
+            } else {
+                out = Outcome.NONE;
+            }
+        }
+        return out;
+    }
+
+    private static boolean isExpression(Snippet s) {
+        return s.kind() == Snippet.Kind.EXPRESSION
+                || (s.kind() == Snippet.Kind.VAR && s.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND);
+    }
+
+    private String pending(DeclarationSnippet s) {
+        List<String> deps = jshell.unresolvedDependencies(s).toList();
+        return "note: " + describe(s) + " is defined, but cannot be used until "
+                + (deps.isEmpty() ? "its errors are fixed" : String.join(", ", deps) + (deps.size() == 1 ? " is" : " are") + " defined");
+    }
+
+    private static String describe(Snippet s) {
+        if (s instanceof MethodSnippet m) return "method " + m.name() + "(" + m.parameterTypes() + ")";
+        if (s instanceof TypeDeclSnippet t) return "type " + t.name();
+        if (s instanceof VarSnippet v) return "variable " + v.name();
+        return "snippet";
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    private CellError compileError(Snippet s, String code, int offset, int firstLine) {
+        List<Diag> diags = jshell.diagnostics(s).filter(Diag::isError).toList();
+        if (diags.isEmpty()) {
+            return new CellError("CompileError", "the code was rejected", List.of(CellError.BOLD_RED + "error" + CellError.RESET
+                    + ": JShell rejected this code without a diagnostic (line " + (firstLine + lines(code, offset) + 1) + ")"));
+        }
+        List<String> tb = new ArrayList<>();
+        String first = null;
+        for (Diag d : diags.subList(0, Math.min(5, diags.size()))) {
+            long pos = d.getPosition() >= 0 ? d.getPosition() : Math.max(0, d.getStartPosition());
+            int at = (int) Math.min(code.length(), offset + pos);
+            int lineNo = firstLine + lines(code, at) + 1;
+            List<String> msg = new ArrayList<>(Arrays.asList(d.getMessage(Locale.ROOT).split("\n")));
+            msg.removeIf(l -> l.strip().matches("location: class( \\$?\\w*\\$JShell\\$\\w*)?\\s*"));
+            String head = "line " + lineNo + ": " + msg.get(0);
+            if (first == null) first = head;
+            tb.add(CellError.BOLD_RED + "error" + CellError.RESET + " in line " + lineNo + ": " + msg.get(0));
+            int ls = code.lastIndexOf('\n', at - 1) + 1;
+            int le = code.indexOf('\n', at);
+            String lineText = code.substring(ls, le < 0 ? code.length() : le);
+            tb.add("    " + lineText);
+            int col = at - ls;
+            long endPos = d.getEndPosition() >= 0 ? offset + d.getEndPosition() : at + 1;
+            int underline = (int) Math.max(1, Math.min(endPos, ls + lineText.length()) - at);
+            StringBuilder caret = new StringBuilder("    ");
+            for (int i = 0; i < col; i++) caret.append(lineText.charAt(i) == '\t' ? '\t' : ' ');
+            caret.append(CellError.GREEN).append('^').append("~".repeat(Math.max(0, underline - 1))).append(CellError.RESET);
+            tb.add(caret.toString());
+            for (String extra : msg.subList(1, msg.size())) tb.add("  " + extra.strip());
+        }
+        if (diags.size() > 5) tb.add("... and " + (diags.size() - 5) + " more errors");
+        return new CellError("CompileError", first, tb);
+    }
+
+    private CellError runtimeError(JShellException ex) {
+        if (ex instanceof UnresolvedReferenceException u) {
+            DeclarationSnippet s = u.getSnippet();
+            String msg = describe(s) + " cannot run until " + String.join(", ", jshell.unresolvedDependencies(s).toList()) + " is defined";
+            return new CellError("UnresolvedReference", msg, List.of(CellError.BOLD_RED + "UnresolvedReference" + CellError.RESET + ": " + msg));
+        }
+        List<String> tb = new ArrayList<>();
+        String ename = "Exception";
+        String evalue = ex.getMessage();
+        boolean top = true;
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            String cls = t instanceof EvalException ee ? ee.getExceptionClassName() : t.getClass().getName();
+            String message = t.getMessage();
+            if (top) {
+                ename = cls.substring(cls.lastIndexOf('.') + 1);
+                evalue = message == null ? "" : message;
+                tb.add(CellError.BOLD_RED + cls + CellError.RESET + (message == null ? "" : ": " + message));
+                top = false;
+            } else {
+                tb.add("Caused by: " + cls + (message == null ? "" : ": " + message));
+            }
+            tb.addAll(frames(t.getStackTrace()));
+        }
+        return new CellError(ename, evalue, tb);
+    }
+
+    /** Frames down to the last one in a cell (below it is only JShell's and the kernel's machinery). */
+    private List<String> frames(StackTraceElement[] trace) {
+        int lastCell = -1;
+        for (int i = 0; i < trace.length; i++) if (isCellFrame(trace[i])) lastCell = i;
+        List<String> out = new ArrayList<>();
+        int end = lastCell >= 0 ? lastCell + 1 : trace.length;
+        for (int i = 0; i < end; i++) {
+            StackTraceElement f = trace[i];
+            String cn = f.getClassName();
+            if (lastCell < 0 && (cn.startsWith("jdk.jshell.") || cn.startsWith("dev.river.kernel.") || cn.startsWith("jdk.internal.reflect.")
+                    || cn.startsWith("java.lang.reflect.Method") || cn.startsWith("java.lang.Thread"))) break;
+            out.add("\tat " + frame(f));
+        }
+        return out;
+    }
+
+    private static boolean isCellFrame(StackTraceElement f) {
+        return f.getFileName() != null && f.getFileName().startsWith("#");
+    }
+
+    private String frame(StackTraceElement f) {
+        if (!isCellFrame(f)) return f.toString();
+        String method = f.getMethodName();
+        String cls = f.getClassName();
+        String name = (cls.isEmpty() ? "" : cls + ".") + method;
+        Origin o = origins.get(f.getFileName().substring(1));
+        String where;
+        if (o == null) {
+            where = "snippet " + f.getFileName() + ", line " + f.getLineNumber();
+        } else {
+            int line = o.line() + Math.max(1, f.getLineNumber());   // o.line() is 0-based, JShell's lines 1-based
+            where = o.cell() == 0 ? "magic expression" : o.cell() == currentCell ? "line " + line : "In [" + o.cell() + "], line " + line;
+        }
+        return name.isEmpty() || name.equals(".") ? "(" + where + ")" : name.replaceFirst("^\\.", "") + " (" + where + ")";
+    }
+
+    /** Index of the first character that is neither blank nor in a comment. */
+    static int codeStart(String s) {
+        int i = 0;
+        while (i < s.length()) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                i++;
+            } else if (s.startsWith("//", i)) {
+                int nl = s.indexOf('\n', i);
+                i = nl < 0 ? s.length() : nl + 1;
+            } else if (s.startsWith("/*", i)) {
+                int end = s.indexOf("*/", i + 2);
+                i = end < 0 ? s.length() : end + 2;
+            } else {
+                break;
+            }
+        }
+        return i;
+    }
+
+    private static int lines(String s, int upto) {
+        int n = 0;
+        for (int i = 0; i < upto && i < s.length(); i++) if (s.charAt(i) == '\n') n++;
+        return n;
+    }
+
+    // ---------------------------------------------------------------- magics support
+
+    /**
+     * Evaluates an expression for a magic and returns its value.
+     *
+     * @throws MagicException if it does not compile; a {@link CellError} if it throws
+     */
+    Object evaluate(String expression) {
+        synchronized (lock) {
+            List<SnippetEvent> events = jshell.eval(expression.strip());
+            Object value = null;
+            for (SnippetEvent e : events) {
+                if (e.causeSnippet() != null) continue;
+                Snippet s = e.snippet();
+                origins.put(s.id(), new Origin(0, 0));
+                try {
+                    if (e.status() == Snippet.Status.REJECTED) {
+                        String why = jshell.diagnostics(s).filter(Diag::isError).map(d -> d.getMessage(Locale.ROOT).split("\n")[0])
+                                .findFirst().orElse("not a Java expression");
+                        throw new MagicException("'" + expression.strip() + "' does not compile: " + why);
+                    }
+                    if (e.exception() != null) throw runtimeError(e.exception());
+                    if (!isExpression(s)) throw new MagicException("'" + expression.strip() + "' is not an expression");
+                    CaptureExecutionControl ec = control;
+                    value = ec == null ? null : ec.lastValue();
+                } finally {
+                    if (s instanceof VarSnippet v && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) jshell.drop(s);
+                }
+            }
+            return value;
+        }
+    }
+
+    /** {@code fn} as a {@code type}: a cell method taking {@code arity} arguments (wrapped in a lambda), or an expression. */
+    <T> T function(String fn, Class<T> type, int arity) {
+        String f = fn.strip();
+        String iface = type.getCanonicalName();
+        if (IDENT.matcher(f).matches()) {
+            List<MethodSnippet> ms;
+            synchronized (lock) {
+                ms = jshell.methods().filter(m -> m.name().equals(f) && jshell.status(m).isDefined()
+                        && splitTypes(m.parameterTypes()).size() == arity).toList();
+            }
+            if (ms.size() > 1) {
+                throw new MagicException("several methods " + f + " take " + arity + " argument(s); pass a lambda that calls the one you mean");
+            }
+            if (ms.size() == 1) {
+                List<String> types = splitTypes(ms.get(0).parameterTypes());
+                StringBuilder params = new StringBuilder();
+                StringBuilder args = new StringBuilder();
+                for (int i = 0; i < arity; i++) {
+                    if (i > 0) {
+                        params.append(", ");
+                        args.append(", ");
+                    }
+                    params.append("a").append(i);
+                    args.append("(").append(types.get(i)).append(") a").append(i);
+                }
+                Object v = evaluate("(" + iface + ") (" + params + ") -> " + f + "(" + args + ")");
+                return type.cast(v);
+            }
+        }
+        Object v;
+        try {
+            v = evaluate(f);
+        } catch (MagicException e) {
+            v = null;
+        }
+        if (type.isInstance(v)) return type.cast(v);
+        try {
+            return type.cast(evaluate("(" + iface + ") (" + f + ")"));
+        } catch (MagicException | ClassCastException e) {
+            throw new MagicException("'" + f + "' is neither a method defined in a cell that takes " + arity
+                    + " argument" + (arity == 1 ? "" : "s") + " nor an expression of type " + type.getSimpleName()
+                    + " (a lambda works too: x -> ...)");
+        }
+    }
+
+    /** Splits "List<String>, int" at top-level commas. */
+    static List<String> splitTypes(String types) {
+        List<String> out = new ArrayList<>();
+        if (types.isBlank()) return out;
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < types.length(); i++) {
+            char c = types.charAt(i);
+            if (c == '<') depth++;
+            else if (c == '>') depth--;
+            else if (c == ',' && depth == 0) {
+                out.add(types.substring(start, i).strip());
+                start = i + 1;
+            }
+        }
+        out.add(types.substring(start).strip());
+        return out;
+    }
+
+    /**
+     * The classes holding the current definitions named {@code name}: a method's wrapper class (one per
+     * overload), or a type with the wrapper it is nested in.
+     */
+    List<Class<?>> definitions(String name) {
+        List<Snippet> active;
+        synchronized (lock) {
+            active = jshell.snippets().filter(s -> jshell.status(s).isActive() && name.equals(nameOf(s))).toList();
+        }
+        if (active.stream().anyMatch(s -> s instanceof VarSnippet)) {
+            throw new MagicException(name + " is a variable: inject ships code (methods, classes, records), not values;"
+                    + " pass values to tasks as arguments");
+        }
+        Set<Class<?>> out = new LinkedHashSet<>();
+        long methods = active.stream().filter(s -> s instanceof MethodSnippet).count();
+        boolean type = active.stream().anyMatch(s -> s instanceof TypeDeclSnippet);
+        Map<String, Class<?>> overloads = new LinkedHashMap<>();
+        for (String cn : classes.newestFirst()) {
+            if (type && cn.endsWith("$" + name) && WRAPPER.matcher(cn.substring(0, cn.length() - name.length() - 1)).matches()) {
+                Class<?> k = load(cn);
+                if (k.getEnclosingClass() != null) out.add(k.getEnclosingClass());
+                out.add(k);
+                type = false;
+            }
+            if (overloads.size() < methods && WRAPPER.matcher(cn).matches()) {
+                Class<?> k = load(cn);
+                for (Method m : k.getDeclaredMethods()) {
+                    if (m.getName().equals(name) && Modifier.isStatic(m.getModifiers())) {
+                        overloads.putIfAbsent(Arrays.toString(m.getParameterTypes()), k);
+                    }
+                }
+            }
+            if (!type && overloads.size() >= methods) break;
+        }
+        out.addAll(overloads.values());
+        return List.copyOf(out);
+    }
+
+    private Class<?> load(String binaryName) {
+        try {
+            return Class.forName(binaryName, false, loader);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("captured class " + binaryName + " cannot be loaded", e);
+        }
+    }
+
+    private static String nameOf(Snippet s) {
+        if (s instanceof DeclarationSnippet d) return d.name();
+        return null;
+    }
+
+    /** Whether an active method taking arguments is named {@code name} (for magics that accept method names). */
+    boolean isMethod(String name) {
+        synchronized (lock) {
+            return jshell.methods().anyMatch(m -> m.name().equals(name) && jshell.status(m).isActive());
+        }
+    }
+
+    // ---------------------------------------------------------------- completion, inspection, is_complete
+
+    /** The snippet of {@code code} around {@code cursor}: [start, end) in code. */
+    private int[] snippetAround(String code, int cursor) {
+        int start = 0;
+        String rest = code;
+        while (!rest.isEmpty()) {
+            SourceCodeAnalysis.CompletionInfo ci = analysis.analyzeCompletion(rest);
+            if (!ci.completeness().isComplete() || ci.remaining().isEmpty()) break;
+            int consumed = rest.length() - ci.remaining().length();
+            if (start + consumed >= cursor) return new int[]{start, start + consumed};
+            start += consumed;
+            rest = ci.remaining();
+        }
+        return new int[]{start, code.length()};
+    }
+
+    /** Completions at {@code cursor}: the candidates and the [start, end) range of code they replace. */
+    record Completions(List<String> candidates, int start, int end) {}
+
+    Completions complete(String code, int cursor) {
+        synchronized (lock) {
+            int[] sn = snippetAround(code, cursor);
+            String src = code.substring(sn[0], Math.max(sn[0], Math.min(cursor, sn[1])));
+            int[] anchor = new int[1];
+            List<SourceCodeAnalysis.Suggestion> s = analysis.completionSuggestions(src, src.length(), anchor);
+            Set<String> typed = new LinkedHashSet<>();
+            Set<String> other = new LinkedHashSet<>();
+            for (SourceCodeAnalysis.Suggestion x : s) (x.matchesType() ? typed : other).add(x.continuation());
+            typed.addAll(other);
+            typed.removeIf(c -> c.startsWith("$"));
+            return new Completions(List.copyOf(typed), sn[0] + anchor[0], cursor);
+        }
+    }
+
+    /** Signatures and javadoc of what is at {@code cursor}, or null. */
+    String inspect(String code, int cursor) {
+        synchronized (lock) {
+            int[] sn = snippetAround(code, cursor);
+            int c = Math.max(sn[0], Math.min(cursor, sn[1]));
+            // extend to the end of an identifier the cursor is in, so "Math.ma|x" finds max
+            int end = c;
+            while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) end++;
+            String src = code.substring(sn[0], end);
+            List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(src, src.length(), true);
+            if (docs.isEmpty()) docs = analysis.documentation(src + "(", src.length() + 1, true);
+            if (docs.isEmpty()) return null;
+            StringBuilder sb = new StringBuilder();
+            Set<String> seen = new LinkedHashSet<>();
+            for (SourceCodeAnalysis.Documentation d : docs) {
+                if (!seen.add(d.signature())) continue;
+                if (sb.length() > 0) sb.append("\n");
+                sb.append(d.signature()).append('\n');
+                if (d.javadoc() != null && !d.javadoc().isBlank()) sb.append('\n').append(d.javadoc().strip()).append('\n');
+            }
+            return sb.toString();
+        }
+    }
+
+    /** is_complete for Java code: "complete", "incomplete" or "invalid". */
+    String isComplete(String code) {
+        synchronized (lock) {
+            String rest = code;
+            while (!rest.isBlank()) {
+                SourceCodeAnalysis.CompletionInfo ci = analysis.analyzeCompletion(rest);
+                switch (ci.completeness()) {
+                    case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
+                        return "incomplete";
+                    }
+                    case UNKNOWN -> {
+                        return "invalid";
+                    }
+                    case EMPTY -> {
+                        return "complete";
+                    }
+                    default -> rest = ci.remaining();
+                }
+            }
+            return "complete";
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            jshell.close();
+        }
+    }
+}
