@@ -157,6 +157,11 @@ public final class Discovery implements AutoCloseable {
         lostListeners.add(listener);
     }
 
+    /** Stops running a listener given to {@link #onLost}. */
+    public void removeLost(Consumer<VmInfo> listener) {
+        lostListeners.remove(listener);
+    }
+
     /** Whether the VM is currently in the table. */
     public boolean isAlive(UUID vm) {
         return table.containsKey(vm);
