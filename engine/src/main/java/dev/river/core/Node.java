@@ -46,6 +46,7 @@ final class Node implements AutoCloseable {
     private final ClassLoader engineLoader = Node.class.getClassLoader();
     private final Map<UUID, VirtualResource> vrs = new ConcurrentHashMap<>();
     private final Map<UUID, Object> codeSources = new ConcurrentHashMap<>();      // ClassSource or Control.Forward
+    private final Map<ClassSource, UUID> refsBySource = new java.util.IdentityHashMap<>();   // guarded by itself
     private final Map<String, CompletableFuture<byte[]>> codeCache = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
@@ -133,10 +134,21 @@ final class Node implements AutoCloseable {
         if (vrs.remove(vr.uuid().uuid()) != null) vrCount.decrementAndGet();
     }
 
+    /**
+     * The code ref engines fetch {@code source}'s classes under. One source registered by several VRs
+     * (a kernel's drivers, successive Trickle sessions) keeps one ref, so classes engines cached or were
+     * injected with serve them all.
+     */
     UUID registerCode(ClassSource source) {
-        UUID ref = UUID.randomUUID();
-        codeSources.put(ref, source);
-        return ref;
+        synchronized (refsBySource) {
+            UUID ref = refsBySource.get(source);
+            if (ref == null) {
+                ref = UUID.randomUUID();
+                refsBySource.put(source, ref);
+                codeSources.put(ref, source);
+            }
+            return ref;
+        }
     }
 
     List<VirtualResource> localVrs() {

@@ -1,8 +1,12 @@
 package dev.river.kernel;
 
+import dev.river.core.ClassSource;
+
 import java.io.ByteArrayInputStream;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -18,11 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The class loader of the notebook's cells: JShell's compiled classes (defined on first use from the
  * bytes JShell handed over), then jars and directories added with {@code %classpath}, with the kernel's
- * own class path (River, Trickle, the magics) as parent. Its resources include the captured class files,
- * so {@code ClassSource.of(loader)} — what {@code River.attach(name)} uses by default from a cell —
- * ships cell classes too.
+ * own class path (River, Trickle, the magics) as parent.
+ *
+ * <p>It is also the {@link ClassSource} engines fetch the notebook's code from: the class files as
+ * javac wrote them, then its resources (the {@code %classpath} jars, the kernel's own classes). Every
+ * River driver in the kernel — the magics', and {@code River.attach}, {@code Trickle.connect} or
+ * {@code River.run} called in a cell, where this loader is the context class loader — ships through
+ * this one source, so engines share one cache of the notebook's classes.
  */
-final class CellClassLoader extends URLClassLoader {
+final class CellClassLoader extends URLClassLoader implements ClassSource {
     static {
         registerAsParallelCapable();
     }
@@ -57,9 +65,20 @@ final class CellClassLoader extends URLClassLoader {
     }
 
     @Override
+    public byte[] find(String path) {
+        byte[] b = captured.resource(path);
+        if (b != null) return b;
+        try (InputStream in = getResourceAsStream(path)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + path + " for code shipping", e);
+        }
+    }
+
+    @Override
     public URL findResource(String name) {
         if (captured.hasResource(name)) {
-            byte[] bytes = captured.find(name);
+            byte[] bytes = captured.resource(name);
             try {
                 return new URL("jshell", null, -1, "/" + name, new BytesHandler(bytes));
             } catch (MalformedURLException e) {

@@ -2,9 +2,6 @@ package dev.river.kernel;
 
 import dev.river.core.ClassSource;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The classes JShell compiled from cells, captured as they were loaded: binary name -> class file, as
- * javac wrote it (before any instrumentation of the local execution engine). This is the
- * {@link ClassSource} the kernel's River driver ships code from, so engines define the very classes the
- * notebook runs, under the same names, and a record made in a cell and sent back to the notebook
- * decodes into the cell's own class.
+ * javac wrote it (before any instrumentation of the local execution engine). The cells' class loader
+ * ({@link CellClassLoader}, the {@link ClassSource} of the kernel's River drivers) serves these bytes, so
+ * engines define the very classes the notebook runs, under the same names, and a record made in a cell
+ * and sent back to the notebook decodes into the cell's own class.
  *
  * <p>JShell never reuses a name: redefining a method or class in a later cell compiles a new wrapper
  * class ({@code REPL.$JShell$12B} after {@code REPL.$JShell$12}), so engines that cached the old bytes
@@ -24,16 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * <pre>{@code
  * CellClasses classes = new CellClasses();
  * ... JShell evaluates cells through CaptureExecutionControl ...
- * byte[] bytes = classes.find("REPL/$JShell$3.class");
+ * byte[] bytes = classes.bytes("REPL.$JShell$3");
  * }</pre>
  *
  * <p>Thread-safe: the JShell thread records, River's control threads serve fetches.
  */
-public final class CellClasses implements ClassSource {
+public final class CellClasses {
     private final Map<String, byte[]> original = new ConcurrentHashMap<>();
     // guarded by this: binary names in load order
     private final List<String> order = new ArrayList<>();
-    private volatile ClassLoader loader;
 
     /** Records a class that JShell is about to load. */
     void record(String binaryName, byte[] bytes) {
@@ -41,11 +37,6 @@ public final class CellClasses implements ClassSource {
         synchronized (this) {
             order.add(binaryName);
         }
-    }
-
-    /** The loader the cells' classes live in; resources not captured here are looked up there (extra class path). */
-    void setLoader(ClassLoader loader) {
-        this.loader = loader;
     }
 
     /** The class file captured for {@code binaryName}, or null. */
@@ -59,6 +50,16 @@ public final class CellClasses implements ClassSource {
         return List.copyOf(order);
     }
 
+    /** How many classes were captured so far. */
+    synchronized int count() {
+        return order.size();
+    }
+
+    /** The classes captured after the first {@code from}. */
+    synchronized List<String> since(int from) {
+        return List.copyOf(order.subList(Math.min(from, order.size()), order.size()));
+    }
+
     /** Captured classes, newest first. */
     synchronized List<String> newestFirst() {
         List<String> out = new ArrayList<>(order);
@@ -66,19 +67,11 @@ public final class CellClasses implements ClassSource {
         return out;
     }
 
-    @Override
-    public byte[] find(String path) {
-        if (path.endsWith(".class")) {
-            byte[] b = original.get(path.substring(0, path.length() - 6).replace('/', '.'));
-            if (b != null) return b.clone();
-        }
-        ClassLoader l = loader;
-        if (l == null) return null;
-        try (InputStream in = l.getResourceAsStream(path)) {
-            return in == null ? null : in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + path + " for code shipping", e);
-        }
+    /** The captured class file for a resource path ({@code REPL/$JShell$3.class}), or null. */
+    byte[] resource(String path) {
+        if (!path.endsWith(".class")) return null;
+        byte[] b = original.get(path.substring(0, path.length() - 6).replace('/', '.'));
+        return b == null ? null : b.clone();
     }
 
     /** Whether {@code path} names a captured class (resource form, {@code REPL/$JShell$3.class}). */

@@ -64,6 +64,7 @@ final class JavaCells implements AutoCloseable {
     private final JShell jshell;
     private final SourceCodeAnalysis analysis;
     private final Map<String, Origin> origins = new ConcurrentHashMap<>();
+    private final Map<String, Integer> classCells = new ConcurrentHashMap<>();   // captured class -> cell it came from
     private volatile CaptureExecutionControl control;
     private int currentCell;          // guarded by lock
 
@@ -73,7 +74,6 @@ final class JavaCells implements AutoCloseable {
      */
     JavaCells(String classPath, BooleanSupplier stopRequested) {
         this.loader = new CellClassLoader(JavaCells.class.getClassLoader(), classes);
-        classes.setLoader(loader);
         JShell.Builder b = JShell.builder()
                 .executionEngine(CaptureExecutionControl.provider(loader, classes, stopRequested, ec -> control = ec), Map.of());
         if (!classPath.isBlank()) b.compilerOptions("--class-path", classPath);
@@ -107,7 +107,12 @@ final class JavaCells implements AutoCloseable {
         return classes;
     }
 
-    ClassLoader loader() {
+    jdk.jshell.JShell jshellForTest() {
+        return jshell;
+    }
+
+    /** The cells' class loader, which is also the ClassSource engines fetch the notebook's classes from. */
+    CellClassLoader loader() {
         return loader;
     }
 
@@ -163,7 +168,9 @@ final class JavaCells implements AutoCloseable {
     }
 
     private Outcome runSnippet(String source, Origin origin, String code, int offset, int firstLine, BooleanSupplier interrupted) {
+        int known = classes.count();
         List<SnippetEvent> events = jshell.eval(source);
+        for (String c : classes.since(known)) classCells.put(topLevel(c), origin.cell());
         Outcome out = Outcome.NONE;
         for (SnippetEvent e : events) {
             if (e.causeSnippet() != null) continue;       // dependents updated by this snippet
@@ -330,6 +337,62 @@ final class JavaCells implements AutoCloseable {
         return n;
     }
 
+    private static String topLevel(String binaryName) {
+        int i = binaryName.indexOf('$', "REPL.$JShell$".length());
+        return i < 0 ? binaryName : binaryName.substring(0, i);
+    }
+
+    /**
+     * An exception from engines (a failed Trickle task, a VR that threw) as the user wants to read it:
+     * each failure with its remote frames down to River's machinery, cell classes named by their cell.
+     */
+    List<String> remoteReport(Throwable e) {
+        List<String> out = new ArrayList<>();
+        out.add(CellError.BOLD_RED + e.getClass().getSimpleName() + CellError.RESET + ": " + e.getMessage());
+        List<Throwable> remote = new ArrayList<>();
+        if (e instanceof dev.river.trickle.TaskFailedException t) {
+            for (var f : t.failures().subList(0, Math.min(5, t.failures().size()))) {
+                out.add("  " + f);
+                remote.add(f.error());
+            }
+            if (t.failures().size() > 5) out.add("  ... and " + (t.failures().size() - 5) + " more");
+        } else {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof dev.river.core.RemoteVrException) {
+                    remote.add(c);
+                    break;
+                }
+            }
+        }
+        for (Throwable r : remote) {
+            boolean first = true;
+            for (Throwable c = r; c != null; c = c.getCause()) {
+                if (c instanceof dev.river.core.RemoteVrException rv) {
+                    out.add((first ? "remote " : "caused by ") + rv.remoteClassName() + (rv.remoteMessage() == null ? "" : ": " + rv.remoteMessage()));
+                } else {
+                    out.add((first ? "" : "caused by ") + c);
+                }
+                first = false;
+                for (StackTraceElement f : c.getStackTrace()) {
+                    String cn = f.getClassName();
+                    if (cn.startsWith("dev.river.") || cn.startsWith("java.util.concurrent.") || cn.startsWith("java.lang.Thread")
+                            || cn.startsWith("jdk.internal.reflect.") || cn.startsWith("java.lang.reflect.")) break;
+                    out.add("\tat " + remoteFrame(f));
+                }
+            }
+        }
+        return out;
+    }
+
+    private String remoteFrame(StackTraceElement f) {
+        String cn = f.getClassName();
+        if (!cn.startsWith("REPL.$JShell$")) return f.toString();
+        Integer cell = classCells.get(topLevel(cn));
+        String type = cn.length() > topLevel(cn).length() ? cn.substring(topLevel(cn).length() + 1).replace('$', '.') + "." : "";
+        String method = f.getMethodName().startsWith("lambda$") ? "lambda" : f.getMethodName();
+        return type + method + " (" + (cell == null ? "a cell" : cell == 0 ? "magic expression" : "In [" + cell + "]") + ")";
+    }
+
     // ---------------------------------------------------------------- magics support
 
     /**
@@ -339,7 +402,9 @@ final class JavaCells implements AutoCloseable {
      */
     Object evaluate(String expression) {
         synchronized (lock) {
+            int known = classes.count();
             List<SnippetEvent> events = jshell.eval(expression.strip());
+            for (String c : classes.since(known)) classCells.put(topLevel(c), 0);
             Object value = null;
             for (SnippetEvent e : events) {
                 if (e.causeSnippet() != null) continue;
@@ -363,8 +428,92 @@ final class JavaCells implements AutoCloseable {
         }
     }
 
+    /** Cell code as a lambda block returning its last expression's value (see MagicContext#returningBlock). */
+    String returningBlock(String code) {
+        synchronized (lock) {
+            List<String> parts = new ArrayList<>();
+            String rest = code;
+            while (!rest.isBlank()) {
+                SourceCodeAnalysis.CompletionInfo ci = analysis.analyzeCompletion(rest);
+                if (ci.completeness() == SourceCodeAnalysis.Completeness.EMPTY) break;
+                if (!ci.completeness().isComplete()) {
+                    throw new MagicException("the code is incomplete or does not parse: " + rest.strip().split("\n", 2)[0]);
+                }
+                parts.add(ci.source());
+                rest = ci.remaining();
+            }
+            StringBuilder statements = new StringBuilder("{");
+            for (int i = 0; i < parts.size(); i++) {
+                String p = parts.get(i);
+                List<Snippet> snippets = analysis.sourceToSnippets(p);
+                Snippet s = snippets.isEmpty() ? null : snippets.get(0);
+                if (s != null && (s.kind() == Snippet.Kind.IMPORT || s.kind() == Snippet.Kind.METHOD || s.kind() == Snippet.Kind.TYPE_DECL)) {
+                    throw new MagicException("code run on engines is a block of statements: it cannot declare methods, classes or"
+                            + " imports (define them in a cell before, they ship by themselves): " + p.strip().split("\n", 2)[0]);
+                }
+                if (i < parts.size() - 1) statements.append('\n').append(statement(p));
+            }
+            if (parts.isEmpty()) return "{ return null; }";
+            String last = parts.get(parts.size() - 1).strip();
+            String expr = last;
+            while (expr.endsWith(";")) expr = expr.substring(0, expr.length() - 1).strip();
+            // whether the last part is an expression depends on the block's own variables: let javac decide
+            String returning = statements + "\nreturn (" + expr + ");\n}";
+            if (compiles("(java.util.concurrent.Callable<Object>) () -> " + returning)) return returning;
+            return statements + "\n" + statement(last) + "\nreturn null;\n}";
+        }
+    }
+
+    private static String statement(String part) {
+        String p = part.strip();
+        return p.endsWith(";") || p.endsWith("}") ? p : p + ";";
+    }
+
+    /** Whether an expression compiles in the notebook's scope (it is evaluated, so it must be side-effect free). */
+    private boolean compiles(String expression) {
+        boolean ok = true;
+        for (SnippetEvent e : jshell.eval(expression)) {
+            if (e.causeSnippet() != null) continue;
+            if (e.status() == Snippet.Status.REJECTED || e.exception() != null) ok = false;
+            if (e.status().isActive()) jshell.drop(e.snippet());
+        }
+        return ok;
+    }
+
+    /** The declared return type of the cell method {@code name} with {@code arity} parameters, or null. */
+    String returnType(String name, int arity) {
+        synchronized (lock) {
+            return jshell.methods().filter(m -> m.name().equals(name) && jshell.status(m).isDefined()
+                            && splitTypes(m.parameterTypes()).size() == arity)
+                    .map(m -> m.signature().substring(m.signature().lastIndexOf(')') + 1).strip())
+                    .findFirst().orElse(null);
+        }
+    }
+
+    /** Declares the variable {@code name} of {@code type} holding {@code value} (as Object if the type does not resolve). */
+    void define(String name, String type, Object value) {
+        synchronized (lock) {
+            for (String t : List.of(type, "Object")) {
+                String key = Handoff.put(value);
+                String src = t + " " + name + " = (" + t + ") dev.river.kernel.Handoff.take(\"" + key + "\");";
+                boolean ok = true;
+                for (SnippetEvent e : jshell.eval(src)) {
+                    if (e.causeSnippet() != null) continue;
+                    if (e.status() == Snippet.Status.REJECTED || e.exception() != null) ok = false;
+                }
+                if (ok) return;
+                try {
+                    Handoff.take(key);
+                } catch (IllegalStateException alreadyTaken) {
+                    // the snippet ran and failed after taking it
+                }
+            }
+            throw new MagicException("could not define the notebook variable " + name);
+        }
+    }
+
     /** {@code fn} as a {@code type}: a cell method taking {@code arity} arguments (wrapped in a lambda), or an expression. */
-    <T> T function(String fn, Class<T> type, int arity) {
+    <T> T function(String fn, Class<T> type, int arity, List<String> targetTypes) {
         String f = fn.strip();
         String iface = type.getCanonicalName();
         if (IDENT.matcher(f).matches()) {
@@ -388,24 +537,28 @@ final class JavaCells implements AutoCloseable {
                     params.append("a").append(i);
                     args.append("(").append(types.get(i)).append(") a").append(i);
                 }
-                Object v = evaluate("(" + iface + ") (" + params + ") -> " + f + "(" + args + ")");
-                return type.cast(v);
+                return type.cast(evaluate("(" + iface + ") (" + params + ") -> " + f + "(" + args + ")"));
             }
         }
-        Object v;
+        Object v = null;
         try {
             v = evaluate(f);
-        } catch (MagicException e) {
-            v = null;
+        } catch (MagicException notAnExpressionByItself) {
+            // a lambda or method reference needs a target type: tried below
         }
         if (type.isInstance(v)) return type.cast(v);
-        try {
-            return type.cast(evaluate("(" + iface + ") (" + f + ")"));
-        } catch (MagicException | ClassCastException e) {
-            throw new MagicException("'" + f + "' is neither a method defined in a cell that takes " + arity
-                    + " argument" + (arity == 1 ? "" : "s") + " nor an expression of type " + type.getSimpleName()
-                    + " (a lambda works too: x -> ...)");
+        List<String> casts = new ArrayList<>(targetTypes);
+        casts.add(iface);
+        for (String target : casts) {
+            try {
+                return type.cast(evaluate("(" + target + ") (" + f + ")"));
+            } catch (MagicException | ClassCastException e) {
+                // try the next target type
+            }
         }
+        throw new MagicException("'" + f + "' is neither a method defined in a cell that takes " + arity
+                + " argument" + (arity == 1 ? "" : "s") + " nor an expression of type " + (targetTypes.isEmpty() ? type.getSimpleName() : targetTypes.get(0))
+                + " (a lambda works too: x -> ...)");
     }
 
     /** Splits "List<String>, int" at top-level commas. */

@@ -40,8 +40,26 @@ final class NotebookContext implements MagicContext {
     }
 
     @Override
-    public <T> T function(String fn, Class<T> type, int arity) {
-        return java(() -> cells.get().function(fn, type, arity));
+    public String returningBlock(String code) {
+        return java(() -> cells.get().returningBlock(code));
+    }
+
+    @Override
+    public String returnType(String name, int arity) {
+        return java(() -> cells.get().returnType(name, arity));
+    }
+
+    @Override
+    public void define(String name, String type, Object value) {
+        java(() -> {
+            cells.get().define(name, type, value);
+            return null;
+        });
+    }
+
+    @Override
+    public <T> T function(String fn, Class<T> type, int arity, List<String> targetTypes) {
+        return java(() -> cells.get().function(fn, type, arity, targetTypes));
     }
 
     @Override

@@ -69,7 +69,7 @@ public final class RiverKernel extends BaseKernel {
             cells.importDefaults();
             if (extraClassPath != null && !extraClassPath.isBlank()) cells.addToClasspath(extraClassPath);
         }, daemon("river-init"));
-        this.session = CompletableFuture.supplyAsync(() -> Session.attach("notebook", cells.classes(), cells.loader()), daemon("river-attach"));
+        this.session = CompletableFuture.supplyAsync(() -> Session.attach("notebook", cells.loader(), cells.loader()), daemon("river-attach"));
         this.magics = Magics.load().describe("%classpath PATH...",
                 "Add jars or directories (dir/* for every jar in dir) to the class path of cells; their classes ship to engines too.");
         this.context = new NotebookContext(() -> cells, this::session, thread, output);
@@ -176,10 +176,18 @@ public final class RiverKernel extends BaseKernel {
             throw e;
         } catch (Exception e) {
             if (thread.interrupted()) throw CellError.interrupted();
+            if (fromEngines(e)) throw new CellError(e.getClass().getSimpleName(), e.getMessage(), cells.remoteReport(e));
             throw magicFailure(name, e);
         }
         if (value == null) return null;
         return Values.render(value, null);
+    }
+
+    private static boolean fromEngines(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof dev.river.core.RemoteVrException || c instanceof dev.river.trickle.TaskFailedException) return true;
+        }
+        return false;
     }
 
     /** A magic that failed for a reason other than its arguments: the message, without the kernel's stack. */

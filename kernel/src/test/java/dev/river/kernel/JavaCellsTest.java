@@ -4,6 +4,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 class JavaCellsTest {
@@ -36,7 +38,7 @@ class JavaCellsTest {
         System.out.println(cells.complete("Str", 3) + " " + cells.complete("int q = 1;\nnew P(1).", 20));
         System.out.println(cells.inspect("Math.max(1, 2)", 6) + " | " + cells.inspect("f(", 2));
         System.out.println(cells.isComplete("int f() {") + cells.isComplete("int x = 1") + cells.isComplete("x +") + cells.isComplete("int x = 1;\nx"));
-        Object fn = cells.function("f", java.util.function.Function.class, 1);
+        Object fn = cells.function("f", java.util.function.Function.class, 1, List.of());
         System.out.println(((java.util.function.Function<Object, Object>) fn).apply(5));
     }
 }

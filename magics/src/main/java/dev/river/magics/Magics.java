@@ -227,7 +227,12 @@ public final class Magics {
     private record WithBody(MagicContext inner, String body) implements MagicContext {
         @Override public Session session() { return inner.session(); }
         @Override public Object evaluate(String expression) { return inner.evaluate(expression); }
-        @Override public <T> T function(String fn, Class<T> type, int arity) { return inner.function(fn, type, arity); }
+        @Override public String returningBlock(String code) { return inner.returningBlock(code); }
+        @Override public String returnType(String name, int arity) { return inner.returnType(name, arity); }
+        @Override public void define(String name, String type, Object value) { inner.define(name, type, value); }
+        @Override public <T> T function(String fn, Class<T> type, int arity, List<String> targetTypes) {
+            return inner.function(fn, type, arity, targetTypes);
+        }
         @Override public List<Class<?>> definitions(String name) { return inner.definitions(name); }
         @Override public String cellBody() { return body; }
         @Override public Display display() { return inner.display(); }

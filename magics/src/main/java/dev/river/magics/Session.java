@@ -6,6 +6,7 @@ import dev.river.core.NodeConfig;
 import dev.river.core.River;
 import dev.river.core.VirtualResource;
 import dev.river.core.VmInfo;
+import dev.river.trickle.Trickle;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,6 +154,15 @@ public final class Session implements AutoCloseable {
         List<VmInfo> vms = engines();
         if (vms.isEmpty()) throw new IllegalStateException("no engines to inject into: start some with %river start N");
         return driver.inject(vms, classes.toArray(Class<?>[]::new));
+    }
+
+    /**
+     * A Trickle session on the engines found (local ones are started where none is), shipping this
+     * session's code and decoding results in its loader. The magics connect one per use and close it
+     * after, so the engines are free for your own sessions in between.
+     */
+    public Trickle connectTrickle() {
+        return Trickle.builder().code(code, loader).connect();
     }
 
     /** Stops the local engines and detaches the driver. */
