@@ -157,9 +157,12 @@ final class JavaCells implements AutoCloseable {
                     remaining = "";
                 }
                 int offset = code.length() - rest.length();
-                // JShell numbers a snippet's lines from its first token (after blanks and comments)
-                int lead = codeStart(source);
-                last = runSnippet(source, new Origin(cell, firstLine + lines(code, offset + lead)), code, offset, firstLine, interrupted);
+                // JShell numbers a snippet's lines from its first character, but mis-maps a snippet that
+                // starts with blank lines: hand it over from its first non-blank character
+                int lead = 0;
+                while (lead < source.length() && Character.isWhitespace(source.charAt(lead))) lead++;
+                last = runSnippet(source.substring(lead), new Origin(cell, firstLine + lines(code, offset + lead)), code,
+                        offset + lead, firstLine, interrupted);
                 rest = remaining;
             }
             if (interrupted.getAsBoolean()) throw CellError.interrupted();
@@ -310,25 +313,6 @@ final class JavaCells implements AutoCloseable {
             where = o.cell() == 0 ? "magic expression" : o.cell() == currentCell ? "line " + line : "In [" + o.cell() + "], line " + line;
         }
         return name.isEmpty() || name.equals(".") ? "(" + where + ")" : name.replaceFirst("^\\.", "") + " (" + where + ")";
-    }
-
-    /** Index of the first character that is neither blank nor in a comment. */
-    static int codeStart(String s) {
-        int i = 0;
-        while (i < s.length()) {
-            if (Character.isWhitespace(s.charAt(i))) {
-                i++;
-            } else if (s.startsWith("//", i)) {
-                int nl = s.indexOf('\n', i);
-                i = nl < 0 ? s.length() : nl + 1;
-            } else if (s.startsWith("/*", i)) {
-                int end = s.indexOf("*/", i + 2);
-                i = end < 0 ? s.length() : end + 2;
-            } else {
-                break;
-            }
-        }
-        return i;
     }
 
     private static int lines(String s, int upto) {
