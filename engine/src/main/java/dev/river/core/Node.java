@@ -325,12 +325,24 @@ final class Node implements AutoCloseable {
         heldAllocations.put(vm, owner);
     }
 
+    /**
+     * Gives back the VMs {@code owner} holds and waits (a round trip, at most 2 s) until they have taken
+     * note, so that an application allocating right after finds them free.
+     */
     void releaseAllocations(UUID owner) {
+        List<CompletableFuture<Object>> acks = new ArrayList<>();
         heldAllocations.entrySet().removeIf(e -> {
             if (!e.getValue().equals(owner)) return false;
-            requestAsync(e.getKey(), new Control.Allocate(owner, true), Duration.ofSeconds(2));
+            acks.add(requestAsync(e.getKey(), new Control.Allocate(owner, true), Duration.ofSeconds(2)));
             return true;
         });
+        for (CompletableFuture<Object> ack : acks) {
+            try {
+                ack.join();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "a VM did not confirm a release (its lease expires on its own): " + e.getMessage());
+            }
+        }
     }
 
     private void renewAllocations() {

@@ -17,6 +17,8 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,6 +40,7 @@ final class CellClassLoader extends URLClassLoader implements ClassSource {
     private final CellClasses captured;
     // class name -> bytes to define here (may be instrumented for stopping, unlike the captured originals)
     private final Map<String, byte[]> declared = new ConcurrentHashMap<>();
+    private final Set<Path> inherited = ConcurrentHashMap.newKeySet();   // the kernel's own class path
 
     CellClassLoader(ClassLoader parent, CellClasses captured) {
         super("river-cells", new URL[0], parent);
@@ -48,8 +51,14 @@ final class CellClassLoader extends URLClassLoader implements ClassSource {
         declared.put(name, bytes);
     }
 
+    /** Notes a class path entry the parent loader already serves: adding it again is a no-op. */
+    void inherited(String path) {
+        inherited.add(Path.of(path).toAbsolutePath().normalize());
+    }
+
     /** Adds a jar or directory (the execution side of {@code %classpath}). */
     void addPath(String path) {
+        if (inherited.contains(Path.of(path).toAbsolutePath().normalize())) return;
         try {
             addURL(new File(path).toURI().toURL());
         } catch (MalformedURLException e) {

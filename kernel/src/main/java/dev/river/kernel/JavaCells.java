@@ -74,11 +74,18 @@ final class JavaCells implements AutoCloseable {
      */
     JavaCells(String classPath, BooleanSupplier stopRequested) {
         this.loader = new CellClassLoader(JavaCells.class.getClassLoader(), classes);
-        JShell.Builder b = JShell.builder()
-                .executionEngine(CaptureExecutionControl.provider(loader, classes, stopRequested, ec -> control = ec), Map.of());
-        if (!classPath.isBlank()) b.compilerOptions("--class-path", classPath);
-        this.jshell = b.build();
+        this.jshell = JShell.builder()
+                .executionEngine(CaptureExecutionControl.provider(loader, classes, stopRequested, ec -> control = ec), Map.of())
+                .build();
         this.analysis = jshell.sourceCodeAnalysis();
+        // the kernel's own class path is compiled against, and reaches cells at run time through the
+        // cell loader's parent (a --class-path compiler option would hide later %classpath additions)
+        for (String p : classPath.split(File.pathSeparator)) {
+            if (!p.isBlank()) {
+                loader.inherited(p);
+                jshell.addToClasspath(p);
+            }
+        }
     }
 
     /** Adds the default imports (River's when they are on the class path). */

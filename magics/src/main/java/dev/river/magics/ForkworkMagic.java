@@ -50,7 +50,8 @@ public final class ForkworkMagic implements RiverMagic {
             int engines = Math.max(1, use.get().vms().size());
             int k = chunksize != null ? chunksize : Math.max(1, (list.size() + 4 * engines - 1) / (4 * engines));
             int chunks = (list.size() + k - 1) / k;
-            Progress bar = Progress.start(ctx.display(), "forkwork " + fn + ": " + chunks + " chunk" + (chunks == 1 ? "" : "s")
+            String label = fn.length() > 30 ? fn.substring(0, 27) + "..." : fn;
+            Progress bar = Progress.start(ctx.display(), "forkwork " + label + ": " + chunks + " chunk" + (chunks == 1 ? "" : "s")
                     + " of " + k + " on " + engines + " engine" + (engines == 1 ? "" : "s"), list.size(), "items");
             Work<Object> work = use.get().forkworkAsync(task, list, k);
             work.onProgress((done, total, failed) -> bar.set(done));
@@ -64,7 +65,10 @@ public final class ForkworkMagic implements RiverMagic {
         }
         if (out != null) {
             String result = ctx.returnType(fn, 1);
-            ctx.define(out, "java.util.List<" + (result == null || result.equals("void") ? "Object" : box(result)) + ">", results);
+            String type = "java.util.List<" + (result == null || result.equals("void") ? "Object" : box(result)) + ">";
+            ctx.define(out, type, results);
+            return Rich.text(results.size() + " result" + (results.size() == 1 ? "" : "s") + " in " + out + " ("
+                    + type.replace("java.util.", "") + ")");
         }
         return results;
     }
