@@ -13,7 +13,7 @@ import java.util.UUID;
  * </pre>
  */
 final class Proto {
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;   // 2: blobs travel in frames of at most 1 MiB (see Attributes)
     /** An SFM message from VR src to VR dest; body = encoded attributes. */
     static final byte MSG = 1;
     /** A request to the receiving VM's Control; body = encoded request object. */

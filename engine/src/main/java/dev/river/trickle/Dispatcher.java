@@ -19,6 +19,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The driver side of a Trickle session: one thread that owns all scheduling state. It sends tasks to
@@ -39,6 +40,8 @@ final class Dispatcher implements Runnable {
     /** A task that was out on this many engines that died is failed rather than re-run again. */
     static final int MAX_ATTEMPTS = 3;
     private static final long PROGRESS_GAP_NS = 50_000_000L;
+    /** The loop checks liveness at least every TICK; a longer gap means this JVM stalled. */
+    private static final long STALL_NS = 1_000_000_000L;
 
     private final VirtualResource driver;
     private final List<WorkerState> workers;
@@ -48,12 +51,15 @@ final class Dispatcher implements Runnable {
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicLong jobIds = new AtomicLong();
     private volatile boolean running = true;
+    /** Whether the dispatcher waits in its driver's recv (wake it with a message) or parks idle (unpark it). */
+    private volatile boolean onQueue;
     /** Set once no worker is left; later submissions fail with it at once. */
     private volatile RiverException dead;
 
     // dispatcher thread only
     private final Map<Long, Job> jobs = new LinkedHashMap<>();
     private int next;                       // round-robin start for pump
+    private long lastCheck = System.nanoTime();
 
     Dispatcher(VirtualResource driver, List<WorkerState> workers, Duration lostAfter, String name) {
         this.driver = driver;
@@ -76,7 +82,9 @@ final class Dispatcher implements Runnable {
     /** Runs {@code command} on the dispatcher thread. */
     void submit(Runnable command) {
         commands.add(command);
-        if (wakePending.compareAndSet(false, true)) {
+        if (!onQueue) {
+            LockSupport.unpark(thread);
+        } else if (wakePending.compareAndSet(false, true)) {
             driver.send(driver.uuid(), Wire.KIND, Wire.WAKE);
         }
     }
@@ -130,6 +138,15 @@ final class Dispatcher implements Runnable {
         submit(() -> job.addListener(l));
     }
 
+    /** A worker's failure that a calling thread received instead of the dispatcher. */
+    void workerFailed(RemoteVrException e) {
+        submit(() -> {
+            for (WorkerState w : workers) {
+                if (w.alive && w.vr.equals(e.vr())) lost(w, "its worker failed: " + e.getMessage());
+            }
+        });
+    }
+
     /** Marks the worker on {@code vm} lost (discovery's heartbeat). */
     void engineLost(VmInfo vm) {
         submit(() -> {
@@ -163,11 +180,18 @@ final class Dispatcher implements Runnable {
     public void run() {
         while (running) {
             try {
-                Message m = receive();
+                if (jobs.isEmpty()) {
+                    idle();
+                    continue;
+                }
+                onQueue = true;
+                drainCommands();                            // commands that raced with the switch
+                pump(System.nanoTime());                    // new work goes out before we wait for answers
+                Message m = receive(true);
                 drainCommands();
                 if (m != null) handle(m);
                 for (int i = 0; i < 4096 && running; i++) {   // take what is waiting before sending refills
-                    m = driver.poll();
+                    m = receive(false);
                     if (m == null) break;
                     drainCommands();
                     handle(m);
@@ -186,9 +210,23 @@ final class Dispatcher implements Runnable {
         }
     }
 
-    private Message receive() {
+    /**
+     * With nothing running, wait for commands only, and look at the queue (workers' idle pings, alerts)
+     * every tick: a thread blocked in recv would be woken by every answer a caller waits for itself.
+     */
+    private void idle() {
+        onQueue = false;
+        drainCommands();
+        if (!jobs.isEmpty() || !running) return;
+        if (commands.isEmpty()) LockSupport.parkNanos(TICK.toNanos());
+        drainCommands();
+        Message m;
+        while (running && (m = receive(false)) != null) handle(m);
+    }
+
+    private Message receive(boolean block) {
         try {
-            return driver.recv(TICK);
+            return block ? driver.recv(TICK, Wire.KIND, Wire.NOT_DIRECT) : driver.poll(Wire.KIND, Wire.NOT_DIRECT);
         } catch (RecvTimeoutException e) {
             return null;
         } catch (RemoteVrException e) {
@@ -365,6 +403,15 @@ final class Dispatcher implements Runnable {
     // ---------------------------------------------------------------- failure handling
 
     private void checkLiveness(long now) {
+        long gap = now - lastCheck;
+        lastCheck = now;
+        if (gap > STALL_NS) {
+            // this side stood still (a long GC pause, a suspended laptop): the workers' silence is ours,
+            // so start watching afresh rather than declaring every engine lost
+            for (WorkerState w : workers) w.watchSince = now;
+            LOG.log(System.Logger.Level.INFO, "Trickle: the dispatcher stalled for " + gap / 1_000_000 + " ms; engine heartbeats restart");
+            return;
+        }
         for (WorkerState w : workers) {
             if (!w.alive || (w.inflight == 0 && w.pinned.isEmpty())) continue;
             long since = Math.max(w.lastHeard, w.watchSince);

@@ -131,9 +131,25 @@ final class Job {
         return new ArrayList<>(items.subList(t.from, t.to));
     }
 
-    /** Run time per task seen so far, or -1 before the first result. */
+    /**
+     * Run time expected of the next task, or -1 before the first result. Map tasks grow as the job
+     * runs, so theirs is the time per item times the size the next one will have.
+     */
     double taskNs() {
-        return taskNs;
+        if (kind != Kind.EACH || itemNs < 0) return taskNs;
+        return itemNs * eachSize(Integer.MAX_VALUE);
+    }
+
+    /** Items in the next map task: about {@link #TARGET_TASK_NS} of work, within (about) a fair share of what is left. */
+    private int eachSize(int aliveCores) {
+        int remaining = items.size() - cursor;
+        int fair = aliveCores == Integer.MAX_VALUE ? Integer.MAX_VALUE
+                : Math.max(1, (int) Math.ceil(remaining / (2.0 * Math.max(1, aliveCores))));
+        long want = itemNs <= 0 ? 1 : Math.max(1, (long) (TARGET_TASK_NS / itemNs));
+        // the fair share shrinks towards the end, but never below a tenth of the target: a tail of
+        // tasks too small to be worth their round trip would cost more than the imbalance it saves
+        long floor = Math.max(1, want / 10);
+        return (int) Math.min(Math.min(want, Math.max(fair, floor)), MAX_EACH_CHUNK);
     }
 
     /**
@@ -160,10 +176,7 @@ final class Job {
         if (kind == Kind.CHUNKS) {
             size = chunk;
         } else {
-            int remaining = items.size() - cursor;
-            int fair = Math.max(1, (int) Math.ceil(remaining / (2.0 * Math.max(1, aliveCores))));
-            long want = itemNs <= 0 ? 1 : Math.max(1, (long) (TARGET_TASK_NS / itemNs));
-            size = (int) Math.min(Math.min(want, fair), MAX_EACH_CHUNK);
+            size = eachSize(aliveCores);
         }
         int from = cursor;
         int to = Math.min(items.size(), from + size);

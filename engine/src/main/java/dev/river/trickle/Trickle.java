@@ -4,10 +4,14 @@ import dev.river.core.ClassSource;
 import dev.river.core.LocalEngines;
 import dev.river.core.NodeConfig;
 import dev.river.core.River;
+import dev.river.core.Message;
+import dev.river.core.RecvTimeoutException;
+import dev.river.core.RemoteVrException;
 import dev.river.core.RiverException;
 import dev.river.core.VirtualResource;
 import dev.river.core.VmInfo;
 import dev.river.core.VrId;
+import dev.river.sfm.Codec;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +53,7 @@ import java.util.function.Consumer;
  */
 public final class Trickle implements AutoCloseable {
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(2);
+    private static final Duration DIRECT_POLL = Duration.ofMillis(250);
     private static final Duration DEFAULT_HEARTBEAT = Duration.ofMillis(Long.getLong("river.trickle.heartbeat.ms", 3000));
 
     private final VirtualResource driver;
@@ -56,10 +61,12 @@ public final class Trickle implements AutoCloseable {
     private final List<Vm> vms;
     private final LocalEngines started;
     private final Consumer<VmInfo> lostListener;
+    private final ClassLoader loader;
     private volatile boolean closed;
 
-    private Trickle(VirtualResource driver, List<VmInfo> infos, List<VrId> workers, LocalEngines started, Duration heartbeat) {
+    private Trickle(VirtualResource driver, ClassLoader loader, List<VmInfo> infos, List<VrId> workers, LocalEngines started, Duration heartbeat) {
         this.driver = driver;
+        this.loader = loader;
         this.started = started;
         List<WorkerState> states = new ArrayList<>();
         for (int i = 0; i < infos.size(); i++) states.add(new WorkerState(i, infos.get(i), workers.get(i)));
@@ -130,6 +137,7 @@ public final class Trickle implements AutoCloseable {
     public <T, R> List<Handle<R>> fork(List<Vm> vms, Task<T, R> fn, List<? extends T> args) {
         checkOpen();
         Objects.requireNonNull(fn, "fork: fn is null");
+        checkSendable(fn, "fork");
         if (vms.size() != args.size()) {
             throw new IllegalArgumentException("fork: " + vms.size() + " engines but " + args.size()
                     + " arguments; give one argument per engine");
@@ -145,6 +153,59 @@ public final class Trickle implements AutoCloseable {
         for (int i = 0; i < vms.size(); i++) handles.add(new Handle<>(job, i, vms.get(i), dispatcher));
         dispatcher.start(job, pins);
         return handles;
+    }
+
+    /**
+     * {@code vm.call}: the calling thread sends the task and waits for its answer itself, so a call
+     * costs one network round trip and no hand-over to the dispatcher. If the engine is lost
+     * meanwhile, the call is re-run through the dispatcher on another engine, like a forked task.
+     */
+    <T, R> R call(Vm vm, Task<T, R> fn, T arg) {
+        checkOpen();
+        Objects.requireNonNull(fn, "call: fn is null");
+        WorkerState w = vm.state;
+        if (!vms.contains(vm)) throw new IllegalArgumentException("call: " + vm + " is not an engine of this session");
+        if (!w.alive || !dispatcher.isAlive()) return vm.submit(fn, arg).get();
+        long job = dispatcher.newJobId();
+        try {
+            driver.send(w.vr, Wire.KIND, Wire.RUN, "job", job, "ids", new int[]{0}, "arg", arg,
+                    "fn", fn, "mode", Wire.APPLY, "once", Boolean.TRUE, "direct", Boolean.TRUE);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("call: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            return vm.submit(fn, arg).get();      // the engine is gone: run it elsewhere
+        }
+        while (true) {
+            Message m;
+            try {
+                m = driver.recv(DIRECT_POLL, Wire.KIND, Wire.DIRECT, "job", job);
+            } catch (RecvTimeoutException e) {
+                if (closed) throw new RiverException("the Trickle session was closed while a call on " + vm.name() + " ran");
+                if (!w.alive) return vm.submit(fn, arg).get();   // its engine was lost: run it elsewhere
+                continue;
+            } catch (RemoteVrException e) {
+                dispatcher.workerFailed(e);       // an alert meant for the dispatcher
+                continue;
+            } catch (RiverException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    try {
+                        driver.send(w.vr, Wire.KIND, Wire.CANCEL, "job", job);
+                    } catch (RuntimeException ignored) {
+                        // the engine is gone anyway
+                    }
+                    throw new RiverException("interrupted while waiting for a call on " + vm.name() + "; it was cancelled", e);
+                }
+                continue;                         // e.g. an undeliverable notice: liveness checks handle it
+            }
+            Object[] errs = m.get("errs");
+            if (errs != null && errs[0] instanceof RemoteVrException err) {
+                TaskFailedException.Failure f = new TaskFailedException.Failure(0, 0, 0,
+                        "(" + Job.Describe.value(arg) + ")", w.name(), err);
+                throw new TaskFailedException("call", "task", 1, List.of(f), null);
+            }
+            @SuppressWarnings("unchecked") R r = (R) m.get("val");
+            return r;
+        }
     }
 
     /**
@@ -216,6 +277,7 @@ public final class Trickle implements AutoCloseable {
     public <T, R> Work<R> forkworkAsync(Task<List<T>, R> fn, List<T> items, int chunksize) {
         checkOpen();
         Objects.requireNonNull(fn, "forkwork: fn is null");
+        checkSendable(fn, "forkwork");
         if (chunksize < 1) throw new IllegalArgumentException("forkwork: chunksize must be at least 1, got " + chunksize);
         return run(new Job(dispatcher.newJobId(), Job.Kind.CHUNKS, "forkwork", fn, List.copyOf(items), chunksize));
     }
@@ -235,12 +297,28 @@ public final class Trickle implements AutoCloseable {
     public <T, R> Work<R> mapAsync(Task<T, R> fn, List<T> items) {
         checkOpen();
         Objects.requireNonNull(fn, "map: fn is null");
+        checkSendable(fn, "map");
         return run(new Job(dispatcher.newJobId(), Job.Kind.EACH, "map", fn, new ArrayList<>(items), 1));
     }
 
     private <R> Work<R> run(Job job) {
         dispatcher.start(job, null);
         return new Work<>(job, dispatcher);
+    }
+
+    /** Fails at the call site, once, when fn (or what it captures) cannot travel, rather than once per task. */
+    private void checkSendable(Task<?, ?> fn, String operation) {
+        try {
+            Codec.encode(fn, loader);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(operation + ": the function cannot be sent to engines: " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+        return c.getMessage() == null ? c.toString() : c.getMessage();
     }
 
     private void checkOpen() {
@@ -362,12 +440,17 @@ public final class Trickle implements AutoCloseable {
                     System.err.println("trickle: asked for " + engines + " engines, using the " + granted.size() + " available");
                 }
                 List<VrId> workers = driver.deploy(granted, Worker.class);
-                return new Trickle(driver, granted, workers, startedHere, heartbeat);
+                return new Trickle(driver, loader != null ? loader : contextLoader(), granted, workers, startedHere, heartbeat);
             } catch (RuntimeException | Error e) {
                 River.detach(driver);
                 if (startedHere != null) startedHere.close();
                 throw e;
             }
+        }
+
+        private static ClassLoader contextLoader() {
+            ClassLoader cl = Thread.currentThread().getContextClassLoader();
+            return cl != null ? cl : Trickle.class.getClassLoader();
         }
 
         private static int defaultLocalEngines() {

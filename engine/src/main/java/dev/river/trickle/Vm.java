@@ -23,9 +23,13 @@ public final class Vm {
         this.state = state;
     }
 
-    /** Runs {@code fn(arg)} on this engine and waits for the result. */
+    /**
+     * Runs {@code fn(arg)} on this engine and waits for the result (one network round trip).
+     *
+     * @throws TaskFailedException if fn threw, with the remote stack trace
+     */
     public <T, R> R call(Task<T, R> fn, T arg) {
-        return submit(fn, arg).get();
+        return session.call(this, fn, arg);
     }
 
     /** Starts {@code fn(arg)} on this engine; the handle gives the result. */

@@ -11,7 +11,9 @@ package dev.river.trickle;
  *   PING   n:long            answered by PONG at once, even while every executor thread is busy
  *   STOP                     the worker ends
  * worker -> driver
- *   DONE   job:long[] ids:int[] ns:long[] (val:any | vals:Object[]) [errs:Object[]]
+ *   DONE   job:long ids:int[] ns:long[] (val:any | vals:Object[]) [errs:Object[]]
+ *   DIRECT job:long ids:int[] ns:long[] val:any [errs:Object[]]   answer to a RUN marked direct:true,
+ *                            which the calling thread itself waits for (the latency path of Vm.call)
  *   PONG   n:long
  *   PING   n:long            an idle worker checking that its driver still lives
  * </pre>
@@ -23,7 +25,10 @@ final class Wire {
     private Wire() {}
 
     static final String KIND = "k";
-    static final int RUN = 1, CANCEL = 2, PING = 3, STOP = 4, DONE = 5, PONG = 6, WAKE = 7;
+    static final int RUN = 1, CANCEL = 2, PING = 3, STOP = 4, DONE = 5, PONG = 6, WAKE = 7, DIRECT = 8;
+
+    /** What the dispatcher receives: everything but the answers that calling threads wait for themselves. */
+    static final java.util.function.Predicate<Integer> NOT_DIRECT = k -> k != DIRECT;
 
     /** Apply fn to the task's argument (call, fork, forkwork: the argument is a chunk). */
     static final int APPLY = 0;

@@ -1,7 +1,6 @@
 package dev.river.trickle;
 
 import dev.river.core.Message;
-import dev.river.core.RecvTimeoutException;
 import dev.river.core.RemoteVrException;
 import dev.river.core.RiverException;
 import dev.river.core.UndeliverableException;
@@ -16,13 +15,14 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
  * Trickle's worker: one VR per engine, deployed when a session connects and kept until it closes.
  *
  * <p>Threads: the main thread is the control thread (PING, CANCEL, STOP, and the idle check on the
- * driver); {@code cores} executor threads each receive RUN batches straight from the VR's queue, run
+ * driver), polling every 50 ms; {@code cores} executor threads each receive RUN batches straight from the VR's queue, run
  * them and reply. Tiny tasks are answered per batch, longer ones one by one, so results never wait
  * behind a long task. The job table is a concurrent map shared by all of them.
  */
@@ -35,6 +35,7 @@ final class Worker extends VirtualResource {
     /** A task that ran longer than this is answered at once: its neighbours may be long too. */
     private static final long LONG_TASK_NS = 200_000;
     private static final int MAX_TOMBSTONES = 1024;
+    private static final long CONTROL_POLL_NS = 50_000_000L;
 
     private static final Predicate<Integer> CONTROL = k -> k != Wire.RUN;
 
@@ -90,25 +91,39 @@ final class Worker extends VirtualResource {
         }
     }
 
+    /**
+     * Polls for control messages every {@link #CONTROL_POLL_NS} rather than blocking in recv: a thread
+     * blocked in recv is woken by every message, and on a small machine waking it for each task costs
+     * more than a ping answered 50 ms later.
+     */
     private void controlLoop() {
         boolean askedDriver = false;
+        long quietSince = System.nanoTime();
         while (true) {
             Message m;
             try {
-                m = recv(IDLE_CHECK, Wire.KIND, CONTROL);
-            } catch (RecvTimeoutException e) {
-                if (askedDriver) {
-                    LOG.log(System.Logger.Level.INFO, "Trickle worker " + uuid() + ": its driver " + parent() + " is silent; ending");
-                    return;
-                }
-                send(parent(), Wire.KIND, Wire.PING, "n", 0L);
-                askedDriver = true;
-                continue;
+                m = poll(Wire.KIND, CONTROL);
             } catch (UndeliverableException e) {
                 LOG.log(System.Logger.Level.INFO, "Trickle worker " + uuid() + ": its driver is gone; ending");
                 return;
             }
+            if (m == null) {
+                long now = System.nanoTime();
+                if (now - quietSince > IDLE_CHECK.toNanos()) {
+                    if (askedDriver) {
+                        LOG.log(System.Logger.Level.INFO, "Trickle worker " + uuid() + ": its driver " + parent() + " is silent; ending");
+                        return;
+                    }
+                    send(parent(), Wire.KIND, Wire.PING, "n", 0L);
+                    askedDriver = true;
+                    quietSince = now;
+                }
+                LockSupport.parkNanos(CONTROL_POLL_NS);
+                if (Thread.interrupted()) return;
+                continue;
+            }
             askedDriver = false;
+            quietSince = System.nanoTime();
             switch (m.getInt(Wire.KIND)) {
                 case Wire.PING -> send(m.src(), Wire.KIND, Wire.PONG, "n", m.get("n"));
                 case Wire.CANCEL -> cancel(m.getLong("job"));
@@ -182,7 +197,7 @@ final class Worker extends VirtualResource {
             }
             mode = entry.mode;
         }
-        Batch out = new Batch(job, ids.length);
+        Batch out = new Batch(job, ids.length, m.has("direct"));
         for (int i = 0; i < ids.length; i++) {
             slot.begin(job);
             // checked after begin: a cancel either sees this task running (and interrupts it) or is seen here
@@ -253,6 +268,7 @@ final class Worker extends VirtualResource {
     /** Results waiting to be sent together. Owned by one executor thread. */
     private static final class Batch {
         final long job;
+        final boolean direct;
         int n;
         final int[] ids;
         final long[] ns;
@@ -261,8 +277,9 @@ final class Worker extends VirtualResource {
         boolean anyErr;
         long firstAt;
 
-        Batch(long job, int capacity) {
+        Batch(long job, int capacity, boolean direct) {
             this.job = job;
+            this.direct = direct;
             ids = new int[capacity];
             ns = new long[capacity];
             vals = new Object[capacity];
@@ -283,7 +300,7 @@ final class Worker extends VirtualResource {
     private void flush(Batch b) {
         if (b.n == 0) return;
         try {
-            sendDone(b.job, Arrays.copyOf(b.ids, b.n), Arrays.copyOf(b.ns, b.n), Arrays.copyOf(b.vals, b.n),
+            sendDone(b.direct, b.job, Arrays.copyOf(b.ids, b.n), Arrays.copyOf(b.ns, b.n), Arrays.copyOf(b.vals, b.n),
                     b.anyErr ? Arrays.copyOf(b.errs, b.n) : null);
         } catch (IllegalArgumentException e) {
             // some result cannot be serialized: send them one by one, so only the culprits fail
@@ -291,11 +308,11 @@ final class Worker extends VirtualResource {
                 Object[] val = {b.vals[i]};
                 Object[] err = {b.errs[i]};
                 try {
-                    sendDone(b.job, new int[]{b.ids[i]}, new long[]{b.ns[i]}, val, b.errs[i] == null ? null : err);
+                    sendDone(b.direct, b.job, new int[]{b.ids[i]}, new long[]{b.ns[i]}, val, b.errs[i] == null ? null : err);
                 } catch (IllegalArgumentException one) {
                     RemoteVrException why = RemoteVrException.of(one, uuid(), "on engine " + vm().name()
                             + ", the task's result could not be sent back");
-                    sendDone(b.job, new int[]{b.ids[i]}, new long[]{b.ns[i]}, new Object[]{null}, new Object[]{why});
+                    sendDone(b.direct, b.job, new int[]{b.ids[i]}, new long[]{b.ns[i]}, new Object[]{null}, new Object[]{why});
                 }
             }
         }
@@ -305,10 +322,10 @@ final class Worker extends VirtualResource {
         Arrays.fill(b.errs, null);
     }
 
-    private void sendDone(long job, int[] ids, long[] ns, Object[] vals, Object[] errs) {
+    private void sendDone(boolean direct, long job, int[] ids, long[] ns, Object[] vals, Object[] errs) {
         Object[] attrs = new Object[errs == null ? 10 : 12];
         attrs[0] = Wire.KIND;
-        attrs[1] = Wire.DONE;
+        attrs[1] = direct ? Wire.DIRECT : Wire.DONE;
         attrs[2] = "job";
         attrs[3] = job;
         attrs[4] = "ids";

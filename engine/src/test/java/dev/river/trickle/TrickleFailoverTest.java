@@ -29,8 +29,8 @@ class TrickleFailoverTest {
 
     @BeforeAll
     static void up() {
-        cluster = Cluster.start(3);
-        t = Trickle.builder().engines(3).heartbeat(Duration.ofSeconds(2)).connect();
+        cluster = Cluster.start(4);
+        t = Trickle.builder().engines(4).heartbeat(Duration.ofSeconds(2)).connect();
     }
 
     @AfterAll
@@ -69,12 +69,26 @@ class TrickleFailoverTest {
         assertTrue(killed.get());
         assertEquals(expected, sums);
         assertFalse(victim.isAlive());
-        assertEquals(2, t.vms().size());
+        assertEquals(3, t.vms().size());
         assertTrue(victim.toString().contains("lost"), victim.toString());
     }
 
     @Test
     @Order(2)
+    void aCallWhoseEngineIsKilledIsAnsweredByAnother() {
+        Vm doomed = t.vms().get(0);
+        kill(doomed);     // the call below goes to a dying (or dead) engine, and waits for its answer itself
+        String answer = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> doomed.call(x -> {
+            Thread.sleep(300);
+            return x + "!";
+        }, "again"));
+        assertEquals("again!", answer);
+        assertFalse(doomed.isAlive());
+        assertEquals(2, t.vms().size());
+    }
+
+    @Test
+    @Order(3)
     void forkedTaskOfAKilledEngineRunsOnAnother() {
         List<Vm> vms = t.vms();
         assertEquals(2, vms.size());
@@ -88,7 +102,7 @@ class TrickleFailoverTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void withNoEngineLeftWorkFailsClearlyInsteadOfHanging() {
         Vm last = t.vms().get(0);
         AtomicBoolean killed = new AtomicBoolean();

@@ -188,9 +188,13 @@ class TrickleTest {
     @Test
     void nonSerializableCaptureFailsAtTheCaller() {
         Object notSerializable = new Object();
-        TaskFailedException e = assertThrows(TaskFailedException.class,
+        IllegalArgumentException call = assertThrows(IllegalArgumentException.class,
                 () -> t.vms().get(0).call(x -> notSerializable.hashCode() + x, 1));
-        assertTrue(e.getMessage().contains("could not be sent"), e.getMessage());
+        assertTrue(call.getMessage().contains("java.lang.Object is not serializable"), call.getMessage());
+        IllegalArgumentException map = assertThrows(IllegalArgumentException.class,
+                () -> t.map(x -> notSerializable.hashCode() + x, range(10)));
+        assertTrue(map.getMessage().startsWith("map: the function cannot be sent"), map.getMessage());
+        assertEquals(List.of(1), t.map(x -> x, List.of(1)));     // the session is unharmed
     }
 
     @Test

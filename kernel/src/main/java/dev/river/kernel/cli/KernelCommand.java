@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /** {@code river kernel install|uninstall}: the Jupyter kernelspec. */
 @Command(name = "kernel", mixinStandardHelpOptions = true, description = "The River Jupyter kernel.",
-        subcommands = {KernelCommand.Install.class, KernelCommand.Uninstall.class})
+        subcommands = {KernelCommand.Install.class, KernelCommand.Uninstall.class, KernelBenchCommand.class})
 public final class KernelCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
