@@ -75,10 +75,15 @@ final class Transport implements AutoCloseable {
     void send(String address, byte[]... frames) {
         outbox.add(new Outgoing(address, frames));
         if (parked.get() && rung.compareAndSet(false, true)) {
+            // The pipe is an interruptible channel: a write by a thread whose interrupt flag is set (a VR
+            // that was stopped and still reports) would close it for the whole VM. Write uninterrupted.
+            boolean interrupted = Thread.interrupted();
             try {
                 doorbell.sink().write(ByteBuffer.wrap(new byte[]{1}));
             } catch (IOException e) {
                 if (running) throw new UncheckedIOException("waking the River network thread", e);
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
             }
         }
     }
