@@ -11,6 +11,7 @@ import dev.river.core.RiverException;
 import dev.river.core.VirtualResource;
 import dev.river.core.VmInfo;
 import dev.river.core.VrId;
+import dev.river.mpi.impl.Fabric;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -56,6 +57,8 @@ final class MpiJob {
     private int running;
     private final List<Mpirun.Line> output = new ArrayList<>();
     private String failure;
+    private boolean secondary;                 // the failure is a consequence (a peer vanished): a cause may follow
+    private long secondaryUntil;               // nanoTime until which a cause may replace it
     private int exitCode;
     private long stopDeadline;                 // nanoTime; 0 while not stopping
     private ExecutorService pool;
@@ -284,7 +287,7 @@ final class MpiJob {
         if (results[r] != null) return;
         results[r] = new Mpirun.RankResult(r, placement[r], status, reason, finalized, stopped);
         running--;
-        if (stopped || failure != null) return;
+        if (stopped || (failure != null && !secondary)) return;
         if (status != 0) {
             fail("rank " + r + " (engine " + placement[r] + ") failed with exit status " + status + (reason == null ? "" : ": " + reason), status);
             stopAll();
@@ -296,10 +299,14 @@ final class MpiJob {
     }
 
     private void fail(String why, int code) {
-        if (failure != null) return;
+        boolean consequence = why.contains(Fabric.UNREACHABLE);
+        if (failure != null && !(secondary && !consequence && System.nanoTime() < secondaryUntil)) return;
+        if (failure == null) o.notices.accept(why);
+        else o.notices.accept("cause: " + why);
         failure = why;
         exitCode = code == 0 ? 1 : code;
-        o.notices.accept(why);
+        secondary = consequence;
+        secondaryUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
     }
 
     /** Asks every rank still running to stop (in parallel: a dead engine must not delay the others). */

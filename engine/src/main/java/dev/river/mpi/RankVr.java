@@ -115,10 +115,7 @@ final class RankVr extends VirtualResource {
             status = 0;
             reason = null;
         }
-        if (!ctx.finalized()) {
-            ctx.end(status, "the rank ended");       // stop the rank's other waits
-            fabric.shutdown();                       // peers waiting for this rank fail now instead of hanging
-        }
+        if (!ctx.finalized()) ctx.end(status, "the rank ended");     // ends the rank's other waits in MPI calls
         group.interrupt();
         try {
             main.join(2000);
@@ -129,7 +126,9 @@ final class RankVr extends VirtualResource {
         sinks[1].flush();
         out.close();
         ctx.unbind(loader);
+        // report before closing the connections: peers then fail too, and the launcher must hear the cause first
         report(s, status, reason, ctx.initialized(), ctx.finalized(), stopped);
+        if (!ctx.finalized()) fabric.shutdown();
     }
 
     private static void invokeMain(ClassLoader loader, Spec s) throws Throwable {

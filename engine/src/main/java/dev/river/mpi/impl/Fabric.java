@@ -55,6 +55,9 @@ public final class Fabric implements AutoCloseable {
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(spinMicros());
     private static final Object ACCEPT = new Object();
 
+    /** Marks errors that only follow from another rank's end (the launcher looks for the cause). */
+    public static final String UNREACHABLE = "is unreachable";
+
     /** Send modes. */
     public enum Mode { STANDARD, SYNCHRONOUS, BUFFERED, READY }
 
@@ -153,7 +156,7 @@ public final class Fabric implements AutoCloseable {
             s.bytes = data.totalBytes();
             Peer p = peers[dest];
             if (p.lost != null) {
-                s.finish(new MpiError(MpiError.ERR_OTHER, "cannot send to world rank " + dest + ": " + p.lost));
+                s.finish(new MpiError(MpiError.ERR_OTHER, "world rank " + dest + " " + UNREACHABLE + ": " + p.lost));
                 return s;
             }
             if (sync) awaitingAck.put(id, s);
@@ -311,7 +314,7 @@ public final class Fabric implements AutoCloseable {
             if (m != null) {
                 receive(r, m);
             } else if (srcWorld != Req.ANY && peers[srcWorld].lost != null) {
-                r.finish(new MpiError(MpiError.ERR_OTHER, what + ": world rank " + srcWorld + " cannot send any more: " + peers[srcWorld].lost));
+                r.finish(new MpiError(MpiError.ERR_OTHER, what + ": world rank " + srcWorld + " " + UNREACHABLE + ": " + peers[srcWorld].lost));
             } else {
                 matcher.post(r);
             }
@@ -668,7 +671,7 @@ public final class Fabric implements AutoCloseable {
         Peer p = peers[world];
         if (p.lost != null) return;
         p.lost = why;
-        MpiError e = new MpiError(MpiError.ERR_OTHER, "world rank " + world + " is unreachable: " + why);
+        MpiError e = new MpiError(MpiError.ERR_OTHER, "world rank " + world + " " + UNREACHABLE + ": " + why);
         for (RecvReq r : matcher.takePostedFrom(world)) r.finish(e);
         for (OutFrame f : p.queue) if (f.req != null) f.req.finish(e);
         for (OutFrame f : p.inStaging) if (f.req != null) f.req.finish(e);
