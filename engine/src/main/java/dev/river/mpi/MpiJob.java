@@ -61,6 +61,7 @@ final class MpiJob {
     private long secondaryUntil;               // nanoTime until which a cause may replace it
     private int exitCode;
     private long stopDeadline;                 // nanoTime; 0 while not stopping
+    private boolean unanswered;                // a deploy got no answer in time
     private ExecutorService pool;
     private final ConcurrentLinkedQueue<String> lostEngines = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Object[]> unstoppable = new ConcurrentLinkedQueue<>();   // {rank, reason}
@@ -84,8 +85,7 @@ final class MpiJob {
             t.setDaemon(true);
             return t;
         });
-        vrs = new VrId[np];
-        results = new Mpirun.RankResult[np];
+        reset();
         ACTIVE.add(this);
         watchEngines();
         try {
@@ -94,16 +94,22 @@ final class MpiJob {
             if (engines.isEmpty()) {
                 for (VmInfo vm : known) engines.add(vm.address());
                 if (engines.isEmpty()) {
-                    int n = Math.min(np, Math.max(2, Runtime.getRuntime().availableProcessors()));
-                    o.notices.accept("no engines found; starting " + n + " local engines for this run");
-                    local = River.startLocalEngines(n);
+                    local = startLocal();
                     engines.addAll(local.addresses());
                 }
             }
-            engines.sort(Comparator.naturalOrder());
-            placement = place(engines, known);
             Runtime.getRuntime().addShutdownHook(hook);
-            if (deploy() && awaitReady()) loop();
+            boolean deployed = launch(engines, known);
+            if (!deployed && local != null && unanswered) {
+                // fresh engines sometimes never answer their first request (see docs/mpi.md, "Known issues"):
+                // the engines are ours, so start new ones and try once more
+                o.notices.accept("retrying with new local engines");
+                local.close();
+                local = startLocal();
+                reset();
+                deployed = launch(new ArrayList<>(local.addresses()), known);
+            }
+            if (deployed && awaitReady()) loop();
         } catch (RiverException e) {
             fail("the job could not run: " + e.getMessage(), 1);
             stopAll();
@@ -127,6 +133,29 @@ final class MpiJob {
         return new Mpirun.Result(failure == null ? 0 : exitCode, output, ranks, failure);
     }
 
+    private LocalEngines startLocal() {
+        int n = Math.min(np, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        o.notices.accept("no engines found; starting " + n + " local engines for this run");
+        return River.startLocalEngines(n);
+    }
+
+    private boolean launch(List<String> engines, List<VmInfo> known) {
+        engines.sort(Comparator.naturalOrder());
+        placement = place(engines, known);
+        return deploy();
+    }
+
+    /** Forgets a failed launch (before any rank started). */
+    private void reset() {
+        vrs = new VrId[np];
+        results = new Mpirun.RankResult[np];
+        running = 0;
+        failure = null;
+        secondary = false;
+        stopDeadline = 0;
+        unanswered = false;
+    }
+
     /** Rank i's engine: round robin over the engines, or filling each engine's cores first. */
     private String[] place(List<String> engines, List<VmInfo> known) {
         String[] p = new String[np];
@@ -146,29 +175,44 @@ final class MpiJob {
     private boolean deploy() {
         byte[] secret = new byte[16];
         new SecureRandom().nextBytes(secret);
-        List<Future<VrId>> fs = new ArrayList<>();
-        for (int r = 0; r < np; r++) {
-            RankVr.Spec spec = new RankVr.Spec(job, r, np, secret, mainClass, args);
-            String where = placement[r];
-            fs.add(pool.submit(() -> driver.deployTo(List.of(where), RankVr.class, spec).get(0)));
-        }
+        // First contact with each engine one after the other: when two peers open their first connection
+        // to this VM's ROUTER at the same moment, JeroMQ may hold one peer's messages until it disconnects
+        // (seen as a deploy that never answers). The other ranks then deploy in parallel.
+        List<Integer> first = new ArrayList<>(), rest = new ArrayList<>();
+        Set<String> contacted = new java.util.HashSet<>();
+        for (int r = 0; r < np; r++) (contacted.add(placement[r]) ? first : rest).add(r);
         boolean ok = true;
-        for (int r = 0; r < np; r++) {
-            try {
-                vrs[r] = fs.get(r).get();
-                running++;
-            } catch (Exception e) {
-                Throwable c = e.getCause() != null ? e.getCause() : e;
-                results[r] = new Mpirun.RankResult(r, placement[r], 1, "could not start: " + c.getMessage(), false, false);
-                if (ok) fail("rank " + r + " could not start on engine " + placement[r] + ": " + c.getMessage(), 1);
-                ok = false;
-            }
-        }
+        for (int r : first) ok &= deployed(r, pool.submit(deployTask(r, secret)));
+        List<Future<VrId>> fs = new ArrayList<>();
+        for (int r : rest) fs.add(ok ? pool.submit(deployTask(r, secret)) : null);
+        for (int i = 0; i < rest.size(); i++) if (fs.get(i) != null) ok &= deployed(rest.get(i), fs.get(i));
         if (!ok) {
             stopAll();
             awaitStopped();
         }
         return ok;
+    }
+
+    private java.util.concurrent.Callable<VrId> deployTask(int r, byte[] secret) {
+        RankVr.Spec spec = new RankVr.Spec(job, r, np, secret, mainClass, args);
+        String where = placement[r];
+        return () -> driver.deployTo(List.of(where), RankVr.class, spec).get(0);
+    }
+
+    /** Waits for one deploy; records a failure. */
+    private boolean deployed(int r, Future<VrId> f) {
+        try {
+            vrs[r] = f.get();
+            running++;
+            return true;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            if (String.valueOf(c.getMessage()).contains("did not answer")) unanswered = true;
+            results[r] = new Mpirun.RankResult(r, placement[r], 1, "could not start: " + c.getMessage(), false, false);
+            fail("rank " + r + " could not start on engine " + placement[r] + ": " + c.getMessage(), 1);
+            return false;
+        }
     }
 
     private boolean awaitReady() {

@@ -51,8 +51,14 @@ public final class Fabric implements AutoCloseable {
     static final int HEADER = 32;
     static final byte DATA = 1, ACK = 2, BYE = 3;
     private static final int MAGIC = 0x524d5049, VERSION = 1, HANDSHAKE = 4 + 4 + 16 + 4;
-    private static final int SMALL_IN = 64 * 1024, LARGE_IN = 1024 * 1024, STAGING = 1024 * 1024;
-    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(spinMicros());
+    private static final int SMALL_IN = 64 * 1024;
+    private static final int LARGE_IN = (int) setting("river.mpi.inbuf.kb", "RIVER_MPI_INBUF_KB", 1024) * 1024;
+    private static final int STAGING = (int) setting("river.mpi.staging.kb", "RIVER_MPI_STAGING_KB", 1024) * 1024;
+    /** A waiting thread first spins on a non-blocking select, then also yields the CPU between polls, then blocks. */
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(setting("river.mpi.spin.us", "RIVER_MPI_SPIN_US", 50));
+    private static final long YIELD_NANOS = TimeUnit.MILLISECONDS.toNanos(setting("river.mpi.yield.ms", "RIVER_MPI_YIELD_MS", 20));
+    /** Socket send/receive buffer size (the kernel caps it at net.core.wmem_max / rmem_max); 0 leaves it to the kernel. */
+    private static final int SOCKET_BUFFER = (int) setting("river.mpi.sockbuf.kb", "RIVER_MPI_SOCKBUF_KB", 4096) * 1024;
     private static final Object ACCEPT = new Object();
 
     /** Marks errors that only follow from another rank's end (the launcher looks for the cause). */
@@ -98,6 +104,7 @@ public final class Fabric implements AutoCloseable {
             selector = Selector.open();
             if (size > 1) {
                 listener = ServerSocketChannel.open();
+                if (SOCKET_BUFFER > 0) listener.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
                 listener.bind(new InetSocketAddress(host, 0), 256);
                 listener.configureBlocking(false);
                 listener.register(selector, SelectionKey.OP_ACCEPT, ACCEPT);
@@ -284,6 +291,7 @@ public final class Fabric implements AutoCloseable {
         SocketChannel ch = SocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (SOCKET_BUFFER > 0) ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
             ch.socket().connect(new InetSocketAddress(p.address.substring(0, c), Integer.parseInt(p.address.substring(c + 1))), 10_000);
             ByteBuffer hs = ByteBuffer.allocate(HANDSHAKE).order(Buf.NATIVE);
             hs.putInt(MAGIC).putInt(VERSION).put(key).putInt(rank).flip();
@@ -427,7 +435,7 @@ public final class Fabric implements AutoCloseable {
      * progress. Throws {@link RankTermination} if the rank is being stopped.
      */
     public void await(BooleanSupplier ready) {
-        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        long start = System.nanoTime();
         mu.lock();
         try {
             while (true) {
@@ -440,7 +448,8 @@ public final class Fabric implements AutoCloseable {
                 }
                 polling = true;
                 try {
-                    poll(System.nanoTime() < spinUntil, ready);
+                    long waited = System.nanoTime() - start;
+                    poll(waited < SPIN_NANOS ? 0 : waited < YIELD_NANOS ? 1 : 2);
                 } finally {
                     polling = false;
                     changed.signalAll();
@@ -454,14 +463,20 @@ public final class Fabric implements AutoCloseable {
         }
     }
 
-    /** One round as the poller: select (without mu), then handle the ready channels (with mu). */
-    private void poll(boolean spin, BooleanSupplier ready) {
+    /**
+     * One round as the poller: select (without mu), then handle the ready channels (with mu).
+     * {@code phase} 0 spins, 1 spins but lets other threads run between polls, 2 blocks.
+     */
+    private void poll(int phase) {
         int n;
         mu.unlock();
         try {
-            if (spin) {
+            if (phase < 2) {
                 n = selector.selectNow();
-                if (n == 0) Thread.onSpinWait();
+                if (n == 0 && inbox.isEmpty()) {
+                    if (phase == 0) Thread.onSpinWait();
+                    else Thread.yield();
+                }
             } else {
                 sleeping = true;
                 try {
@@ -791,12 +806,13 @@ public final class Fabric implements AutoCloseable {
         }
     }
 
-    private static long spinMicros() {
-        String v = System.getProperty("river.mpi.spin.us", System.getenv("RIVER_MPI_SPIN_US"));
+    private static long setting(String property, String env, long dflt) {
+        String v = System.getProperty(property, System.getenv(env));
         try {
-            return v == null ? 200 : Long.parseLong(v.trim());
+            return v == null || v.isBlank() ? dflt : Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            return 200;
+            LOG.log(System.Logger.Level.WARNING, property + "=" + v + " is not a number; using " + dflt);
+            return dflt;
         }
     }
 

@@ -35,10 +35,13 @@ public final class MpiBenchmark {
         byte[] big = new byte[16 << 20];
         double lat = Double.MAX_VALUE, bw = Double.MAX_VALUE, ar = Double.MAX_VALUE, br = Double.MAX_VALUE;
         double[] x = {1}, y = new double[1];
+        // warm up every path first (JIT), so that the rounds measure steady state
+        pingPong(comm, small, 5000, 0);
+        pingPong(comm, big, 3, 0);
+        warm(comm, 5000, x, y);
         for (int r = 0; r < rounds; r++) {
             lat = Math.min(lat, pingPong(comm, small, iters, Math.max(100, iters / 10)));
             bw = Math.min(bw, pingPong(comm, big, bigIters, 2));
-            warm(comm, iters / 10, x, y);
             comm.barrier();
             double t0 = MPI.wtime();
             for (int i = 0; i < iters; i++) comm.allReduce(x, y, 1, MPI.DOUBLE, MPI.SUM);
