@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its figures (--json for machine-readable output).",
-        subcommands = {BenchCommand.Sfm.class, TrickleBenchCommand.class, MpiBenchCommand.class})
+        subcommands = {BenchCommand.Sfm.class, TrickleBenchCommand.class, MpiBenchCommand.class, MapReduceBenchCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
