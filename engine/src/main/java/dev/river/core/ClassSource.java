@@ -25,8 +25,12 @@ public interface ClassSource {
      */
     byte[] find(String path);
 
-    /** A source answering from a class loader's resources. */
+    /**
+     * A source answering from a class loader's resources; a loader that is itself a ClassSource (a
+     * kernel's cell loader) answers as such.
+     */
     static ClassSource of(ClassLoader loader) {
+        if (loader instanceof ClassSource own) return own;
         return path -> {
             try (InputStream in = loader.getResourceAsStream(path)) {
                 return in == null ? null : in.readAllBytes();

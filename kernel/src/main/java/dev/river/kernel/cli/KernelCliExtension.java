@@ -1,0 +1,20 @@
+package dev.river.kernel.cli;
+
+import dev.river.cli.CliExtension;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The kernel module's part of {@code river}: {@code kernel}, {@code notebook}, and {@code run NOTEBOOK.ipynb}. */
+public final class KernelCliExtension implements CliExtension {
+    @Override
+    public List<Object> commands() {
+        return List.of(new KernelCommand(), new NotebookCommand());
+    }
+
+    @Override
+    public Callable<Integer> runner(RunTarget target) {
+        if (!target.target().endsWith(".ipynb")) return null;
+        return () -> NotebookRunner.fromCommandLine(target).run();
+    }
+}
