@@ -5,11 +5,11 @@ import dev.river.cli.CliExtension;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** The kernel module's part of {@code river}: {@code kernel}, {@code notebook}, and {@code run NOTEBOOK.ipynb}. */
+/** The kernel module's part of {@code river}: {@code kernel}, {@code notebook}, {@code run NOTEBOOK.ipynb}, {@code assign} and {@code grade}. */
 public final class KernelCliExtension implements CliExtension {
     @Override
     public List<Object> commands() {
-        return List.of(new KernelCommand(), new NotebookCommand());
+        return List.of(new KernelCommand(), new NotebookCommand(), new AssignCommand(), new GradeCommand());
     }
 
     @Override
