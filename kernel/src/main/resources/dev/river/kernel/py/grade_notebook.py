@@ -25,7 +25,7 @@ def main():
     p.add_argument("notebook")
     p.add_argument("out")
     p.add_argument("--kernel", default="river")
-    p.add_argument("--timeout", type=float, default=300)
+    p.add_argument("--timeout", type=int, default=300)
     p.add_argument("--save", help="write the executed notebook here")
     a = p.parse_args()
     nb = nbformat.read(a.notebook, as_version=4)
