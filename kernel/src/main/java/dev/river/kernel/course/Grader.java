@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Grader {
-    private static final Pattern LINE = Pattern.compile("(?i)\\bline (\\d+)");
+    private static final Pattern LINE = Pattern.compile("(?<!\\], )\\bline (\\d+)");   // "In [6], line 3" is another cell's
 
     private final Assignment assignment;
     private final String python;
@@ -170,7 +170,7 @@ public final class Grader {
         return new Grade(name, results, detail, sub.notes, seconds);
     }
 
-    /** "line N: text" of the test cell, from the first "line N" the traceback mentions. */
+    /** "line N: text" of the test cell, from the first line of this cell the kernel's traceback mentions. */
     private static String errorLine(Assignment.Test t, String traceback) {
         if (traceback == null) return null;
         Matcher m = LINE.matcher(traceback);
