@@ -18,7 +18,7 @@ import java.util.List;
 
 /** An nbformat 4 notebook as JSON: its cells' sources read and replaced, outputs cleared, written back. */
 final class Notebook {
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create();
     final JsonObject json;
 
     private Notebook(JsonObject json) {
