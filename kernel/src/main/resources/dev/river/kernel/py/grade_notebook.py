@@ -52,13 +52,13 @@ def main():
                 try:
                     client.execute_cell(cell, index)
                 except CellTimeoutError:
-                    stopped, detail = "timeout", "cut after the time limit of %g s" % a.timeout
+                    stopped, detail = "timeout", "cell %d was still running at the time limit of %g s, and was cut" % (index + 1, a.timeout)
                     cells.append({"index": index, "status": "error", "ename": "Timeout",
                                   "evalue": "this cell was still running when the time limit of %g s was reached" % a.timeout,
                                   "traceback": ""})
                     continue
                 except DeadKernelError as e:
-                    stopped, detail = "dead-kernel", "the kernel died (System.exit or a crash) while running this cell"
+                    stopped, detail = "dead-kernel", "the kernel died (System.exit or a crash) while running cell %d" % (index + 1)
                     cells.append({"index": index, "status": "error", "ename": "KernelDied",
                                   "evalue": "the kernel died while running this cell (System.exit or a crash)",
                                   "traceback": str(e)})
