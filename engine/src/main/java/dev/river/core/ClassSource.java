@@ -39,4 +39,36 @@ public interface ClassSource {
             }
         };
     }
+
+    /**
+     * A URL whose content is {@code bytes}, held in memory: what a class loader serving shipped (or
+     * compiled) classes returns from {@code getResource}.
+     *
+     * @param scheme shown in the URL (for example {@code river} or {@code jshell})
+     * @param host   shown in the URL, may be null
+     * @param path   the resource path, without a leading slash
+     */
+    static java.net.URL memoryUrl(String scheme, String host, String path, byte[] bytes) {
+        java.net.URLStreamHandler handler = new java.net.URLStreamHandler() {
+            @Override
+            protected java.net.URLConnection openConnection(java.net.URL u) {
+                return new java.net.URLConnection(u) {
+                    @Override public void connect() {}
+
+                    @Override public InputStream getInputStream() {
+                        return new java.io.ByteArrayInputStream(bytes);
+                    }
+
+                    @Override public int getContentLength() {
+                        return bytes.length;
+                    }
+                };
+            }
+        };
+        try {
+            return new java.net.URL(scheme, host, -1, "/" + path, handler);
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalArgumentException("cannot make a URL for resource " + path, e);
+        }
+    }
 }

@@ -2,7 +2,6 @@ package dev.river.kernel;
 
 import dev.river.core.ClassSource;
 
-import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,15 +9,13 @@ import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.net.URLConnection;
-import java.net.URLStreamHandler;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -87,12 +84,7 @@ final class CellClassLoader extends URLClassLoader implements ClassSource {
     @Override
     public URL findResource(String name) {
         if (captured.hasResource(name)) {
-            byte[] bytes = captured.resource(name);
-            try {
-                return new URL("jshell", null, -1, "/" + name, new BytesHandler(bytes));
-            } catch (MalformedURLException e) {
-                throw new IllegalStateException("cannot make a URL for cell class " + name, e);
-            }
+            return ClassSource.memoryUrl("jshell", null, name, captured.resource(name));
         }
         return super.findResource(name);
     }
@@ -105,28 +97,5 @@ final class CellClassLoader extends URLClassLoader implements ClassSource {
         all.add(own);
         all.addAll(Collections.list(super.findResources(name)));
         return Collections.enumeration(all);
-    }
-
-    private static final class BytesHandler extends URLStreamHandler {
-        private final byte[] bytes;
-
-        BytesHandler(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        @Override
-        protected URLConnection openConnection(URL u) {
-            return new URLConnection(u) {
-                @Override public void connect() {}
-
-                @Override public InputStream getInputStream() {
-                    return new ByteArrayInputStream(bytes);
-                }
-
-                @Override public int getContentLength() {
-                    return bytes.length;
-                }
-            };
-        }
     }
 }

@@ -283,7 +283,27 @@ final class JavaCells implements AutoCloseable {
             }
             tb.addAll(frames(t.getStackTrace()));
         }
+        String hint = variableHint(tb);
+        if (hint != null) tb.add(hint);
         return new CellError(ename, evalue, tb);
+    }
+
+    private static final Pattern STATIC_NULL = Pattern.compile("\"REPL\\.\\$JShell\\$\\w+\\.(\\w+)\" is null");
+
+    /**
+     * A hint for the classic mistake of distributed notebooks: code running on an engine read a notebook
+     * variable (a static field of a JShell wrapper class), which is null there.
+     */
+    static String variableHint(List<String> lines) {
+        for (String l : lines) {
+            var m = STATIC_NULL.matcher(l);
+            if (m.find()) {
+                return CellError.GREEN + "hint" + CellError.RESET + ": '" + m.group(1) + "' is a notebook variable; its value stays in"
+                        + " the notebook and is null on engines. Pass it to the task as an argument, or make the task in a method"
+                        + " that takes it as a parameter (see docs/kernel.md).";
+            }
+        }
+        return null;
     }
 
     /** Frames down to the last one in a cell (below it is only JShell's and the kernel's machinery). */
@@ -308,7 +328,7 @@ final class JavaCells implements AutoCloseable {
 
     private String frame(StackTraceElement f) {
         if (!isCellFrame(f)) return f.toString();
-        String method = f.getMethodName();
+        String method = f.getMethodName().startsWith("lambda$") ? "lambda" : f.getMethodName();
         String cls = f.getClassName();
         String name = (cls.isEmpty() ? "" : cls + ".") + method;
         Origin o = origins.get(f.getFileName().substring(1));
@@ -372,6 +392,8 @@ final class JavaCells implements AutoCloseable {
                 }
             }
         }
+        String hint = variableHint(out);
+        if (hint != null) out.add(hint);
         return out;
     }
 
@@ -479,6 +501,22 @@ final class JavaCells implements AutoCloseable {
                     .map(m -> m.signature().substring(m.signature().lastIndexOf(')') + 1).strip())
                     .findFirst().orElse(null);
         }
+    }
+
+    /** Values of active variables holding a {@code type}, newest first (declared types naming it are checked first, cheaply). */
+    <T> List<T> variables(Class<T> type) {
+        List<VarSnippet> vars;
+        synchronized (lock) {
+            vars = new ArrayList<>(jshell.variables().filter(v -> jshell.status(v).isDefined()
+                    && (v.typeName().equals(type.getSimpleName()) || v.typeName().equals(type.getName()))).toList());
+        }
+        java.util.Collections.reverse(vars);
+        List<T> out = new ArrayList<>();
+        for (VarSnippet v : vars) {
+            Object value = evaluate(v.name());
+            if (type.isInstance(value)) out.add(type.cast(value));
+        }
+        return out;
     }
 
     /** Declares the variable {@code name} of {@code type} holding {@code value} (as Object if the type does not resolve). */

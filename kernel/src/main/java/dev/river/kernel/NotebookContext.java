@@ -58,6 +58,11 @@ final class NotebookContext implements MagicContext {
     }
 
     @Override
+    public <T> List<T> variables(Class<T> type) {
+        return java(() -> cells.get().variables(type));
+    }
+
+    @Override
     public <T> T function(String fn, Class<T> type, int arity, List<String> targetTypes) {
         return java(() -> cells.get().function(fn, type, arity, targetTypes));
     }

@@ -69,11 +69,8 @@ class CommandLineTest {
     @Test
     void runExecutesANotebookHeadlessAndFailsOnACellError(@TempDir Path tmp) throws Exception {
         // a class on --cp: used in a cell and shipped to an engine from there
-        Path src = Files.createDirectories(tmp.resolve("src/lib"));
-        Files.writeString(src.resolve("Greeter.java"),
+        Path classes = compile(tmp, "lib/Greeter.java",
                 "package lib; public class Greeter { public static String greet(String who) { return \"hello \" + who; } }");
-        Path classes = Files.createDirectories(tmp.resolve("classes"));
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), src.resolve("Greeter.java").toString()));
 
         Path good = tmp.resolve("good.ipynb");
         Files.writeString(good, notebook(
@@ -98,17 +95,24 @@ class CommandLineTest {
 
     @Test
     void classpathMagicAddsJarsAndDirectories(@TempDir Path tmp) throws Exception {
-        Path src = Files.createDirectories(tmp.resolve("src/shapes"));
-        Files.writeString(src.resolve("Square.java"),
+        Path classes = compile(tmp, "shapes/Square.java",
                 "package shapes; public record Square(double side) implements java.io.Serializable { public double area() { return side * side; } }");
-        Path classes = Files.createDirectories(tmp.resolve("shapes-classes"));
-        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), src.resolve("Square.java").toString()));
         Path nb = tmp.resolve("cp.ipynb");
         Files.writeString(nb, notebook("%classpath " + classes, "new shapes.Square(3).area()", "%classpath /no/such/place"));
         Jupyter.Run r = river(Jupyter.env(tmp), "run", nb.toString());
         assertEquals(1, r.exit(), "the last cell fails");
         assertTrue(r.stdout().contains("added to the class path: " + classes) && r.stdout().contains("9.0"), r.stdout());
         assertTrue(r.stderr().contains("UsageError: no such jar or directory: /no/such/place"), r.stderr());
+    }
+
+    /** Compiles one source file into {@code tmp/classes}; returns that directory. */
+    static Path compile(Path tmp, String path, String source) throws Exception {
+        Path src = tmp.resolve("src").resolve(path);
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, source);
+        Path classes = Files.createDirectories(tmp.resolve("classes"));
+        assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), src.toString()));
+        return classes;
     }
 
     /** A minimal notebook of code cells for the River kernel. */

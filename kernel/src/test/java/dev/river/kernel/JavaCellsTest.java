@@ -111,6 +111,14 @@ class JavaCellsTest {
     }
 
     @Test
+    void aNullNotebookVariableOnAnEngineGetsAHint() {
+        String hint = JavaCells.variableHint(List.of("java.lang.NullPointerException: Cannot invoke \"java.util.Set.contains(Object)\""
+                + " because \"REPL.$JShell$11.stopWords\" is null"));
+        assertTrue(hint != null && hint.contains("'stopWords' is a notebook variable"), String.valueOf(hint));
+        assertEquals(null, JavaCells.variableHint(List.of("java.lang.NullPointerException: Cannot invoke \"x.y()\" because \"o\" is null")));
+    }
+
+    @Test
     void causesAreShown() {
         CellError e = fail("throw new RuntimeException(\"outer\", new java.io.IOException(\"inner\"));");
         assertTrue(e.plain().contains("Caused by: java.io.IOException: inner"), e.plain());

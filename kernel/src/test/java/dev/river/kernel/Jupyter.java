@@ -56,11 +56,15 @@ final class Jupyter {
         return data;
     }
 
-    /** Environment for the Python process: the kernelspec's data dir and a discovery port of this test's own. */
+    /**
+     * Environment for the Python process: the kernelspec's data dir and a discovery port of this test's
+     * own. Beacons every 500 ms: quick discovery, yet an engine starved of CPU on a loaded machine is not
+     * dropped (after three silent intervals) in the middle of a notebook.
+     */
     static Map<String, String> env(Path data) {
         return Map.of("JUPYTER_PATH", data.toString(),
                 "RIVER_DISCOVERY_PORT", Integer.toString(Cluster.freeUdpPort()),
-                "RIVER_BEACON_MS", "200",
+                "RIVER_BEACON_MS", "500",
                 "PYTHONUNBUFFERED", "1");
     }
 

@@ -38,6 +38,9 @@ public interface MagicContext {
     /** The declared return type of the cell method {@code name} taking {@code arity} arguments, or null if there is none. */
     String returnType(String name, int arity);
 
+    /** The values of the notebook's variables that hold a {@code type}, the most recently defined first. */
+    <T> List<T> variables(Class<T> type);
+
     /** Declares (or replaces) the notebook variable {@code name} of Java type {@code type}, holding {@code value}. */
     void define(String name, String type, Object value);
 

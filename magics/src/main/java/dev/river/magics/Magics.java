@@ -230,6 +230,7 @@ public final class Magics {
         @Override public String returningBlock(String code) { return inner.returningBlock(code); }
         @Override public String returnType(String name, int arity) { return inner.returnType(name, arity); }
         @Override public void define(String name, String type, Object value) { inner.define(name, type, value); }
+        @Override public <T> List<T> variables(Class<T> type) { return inner.variables(type); }
         @Override public <T> T function(String fn, Class<T> type, int arity, List<String> targetTypes) {
             return inner.function(fn, type, arity, targetTypes);
         }

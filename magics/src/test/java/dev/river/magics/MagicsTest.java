@@ -27,6 +27,7 @@ class MagicsTest {
         @Override public String returningBlock(String code) { return "{ return null; }"; }
         @Override public String returnType(String name, int arity) { return null; }
         @Override public void define(String name, String type, Object value) { }
+        @Override public <T> List<T> variables(Class<T> type) { return List.of(); }
         @Override public <T> T function(String fn, Class<T> type, int arity, List<String> targetTypes) { throw new MagicException("no"); }
         @Override public List<Class<?>> definitions(String name) { return List.of(); }
         @Override public String cellBody() { return null; }

@@ -70,7 +70,7 @@ final class KernelBenchCommand implements Callable<Integer> {
         JsonObject fw = r.getAsJsonObject("forkwork_1000_items_2_engines_s");
         for (String k : fw.keySet()) {
             JsonObject t = fw.getAsJsonObject(k);
-            System.out.printf(Locale.ROOT, "%%river forkwork, 1000 tiny items, 2 engines, chunksize %-4s: best %.3f s, median %.3f s%n",
+            System.out.printf(Locale.ROOT, "%%river forkwork, 1000 tiny items, 2 engines, chunksize %-9s: best %.3f s, median %.3f s%n",
                     k, t.get("best_s").getAsDouble(), t.get("median_s").getAsDouble());
         }
         return 0;

@@ -1,7 +1,8 @@
 """Benchmarks of the River kernel, driven like Jupyter drives it (jupyter_client); used by `river kernel bench`.
 
 - ready: from starting the kernel process to the result of its first cell (`1 + 1`), for --runs fresh kernels
-- forkwork: one cell `%river forkwork` over 1,000 tiny items on 2 engines, per chunk size, best of --repeat
+- forkwork: one cell `%river forkwork` over 1,000 tiny items on 2 engines, per chunk size, best of --repeat;
+  as written (the magic connects a Trickle session for itself) and with --trickle t (an open session)
 Prints one JSON object.
 """
 import argparse
@@ -55,11 +56,15 @@ def forkwork(kernel, chunksizes, repeat):
         execute(kc, "%river engines --min 2")
         execute(kc, "List<Integer> items = java.util.stream.IntStream.range(0, 1000).boxed().toList();\n"
                     "int tiny(List<Integer> chunk) { return chunk.size(); }")
-        for k in chunksizes:
-            cell = "%river forkwork tiny items" + ("" if k == 0 else " --chunksize %d" % k)
-            execute(kc, cell)  # warm-up: class shipping, JIT
-            times = [execute(kc, cell) for _ in range(repeat)]
-            out["auto" if k == 0 else str(k)] = {"best_s": min(times), "median_s": statistics.median(times)}
+        for session in ("", " --trickle t"):
+            if session:
+                execute(kc, "Trickle t = Trickle.connect();")   # from here on, the magics use it
+            for k in chunksizes:
+                cell = "%river forkwork tiny items" + ("" if k == 0 else " --chunksize %d" % k) + session
+                execute(kc, cell)  # warm-up: class shipping, JIT
+                times = [execute(kc, cell) for _ in range(repeat)]
+                key = ("auto" if k == 0 else str(k)) + (" on t" if session else "")
+                out[key] = {"best_s": min(times), "median_s": statistics.median(times)}
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
