@@ -4,7 +4,8 @@ Every cell runs (allow_errors), so one failing test does not hide the next. The 
 one deadline (--timeout seconds, counted from when the kernel is ready): a cell still running at the
 deadline is cut, the kernel is shut down at once, and the cells after it are reported as not run. A
 kernel that dies (System.exit, a crash) ends the run the same way. The report is written to OUT as
-{"cells": [{"index", "status": ok|error|not-run, "ename", "evalue", "traceback"}], "stopped", "detail"}.
+{"cells": [{"index", "status": ok|error|not-run, "ename", "evalue", "traceback"}], "stopped", "detail",
+"kernel_start_seconds", "seconds"}.
 """
 import argparse
 import json
@@ -34,9 +35,12 @@ def main():
                             resources={"metadata": {"path": os.path.dirname(os.path.abspath(a.notebook))}})
     cells = []
     stopped, detail = None, None
+    started = time.monotonic()
+    ready = None
     try:
         with client.setup_kernel():
-            deadline = time.monotonic() + a.timeout
+            ready = time.monotonic()
+            deadline = ready + a.timeout
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
@@ -82,7 +86,9 @@ def main():
     if a.save:
         nbformat.write(nb, a.save)
     with open(a.out, "w") as f:
-        json.dump({"cells": cells, "stopped": stopped, "detail": detail}, f)
+        json.dump({"cells": cells, "stopped": stopped, "detail": detail,
+                   "kernel_start_seconds": None if ready is None else round(ready - started, 2),
+                   "seconds": round(time.monotonic() - started, 2)}, f)
 
 
 if __name__ == "__main__":
