@@ -4,7 +4,7 @@ Every cell runs (allow_errors), so one failing test does not hide the next. The 
 one deadline (--timeout seconds, counted from when the kernel is ready): a cell still running at the
 deadline is cut, the kernel is shut down at once, and the cells after it are reported as not run. A
 kernel that dies (System.exit, a crash) ends the run the same way. The report is written to OUT as
-{"cells": [{"index", "status": ok|error|not-run, "ename", "evalue", "traceback"}], "stopped", "detail",
+{"cells": [{"index", "status": ok|error|not-run, "ename", "evalue", "traceback", "seconds"}], "stopped", "detail",
 "kernel_start_seconds", "seconds"}.
 """
 import argparse
@@ -53,6 +53,7 @@ def main():
                     cells.append({"index": index, "status": "not-run"})
                     continue
                 client.timeout = max(1, int(remaining + 0.999))
+                t0 = time.monotonic()
                 try:
                     client.execute_cell(cell, index)
                 except CellTimeoutError:
@@ -75,6 +76,7 @@ def main():
                                   "traceback": ANSI.sub("", "\n".join(e.get("traceback", [])))})
                 else:
                     cells.append({"index": index, "status": "ok"})
+                cells[-1]["seconds"] = round(time.monotonic() - t0, 2)
     except DeadKernelError as e:
         stopped, detail = stopped or "dead-kernel", detail or "the kernel died: %s" % e
     except Exception as e:  # the kernel did not start, or the client failed: report, never a bare traceback
