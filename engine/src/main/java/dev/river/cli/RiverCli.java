@@ -33,6 +33,7 @@ public final class RiverCli implements Runnable {
     /** The command line with the built-in subcommands and those of every {@link CliExtension} on the class path. */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new RiverCli());
+        cl.setOverwrittenOptionsAllowed(true);   // the last --port wins, so wrappers can pass defaults first
         for (CliExtension ext : extensions()) {
             for (Object command : ext.commands()) cl.addSubcommand(command);
         }
@@ -50,7 +51,6 @@ public final class RiverCli implements Runnable {
     public static void main(String[] args) {
         Logging.configure(System.getenv().getOrDefault("RIVER_LOG", "warning"));
         CommandLine cl = commandLine();
-        cl.setOverwrittenOptionsAllowed(true);   // the last --port wins, so wrappers can pass defaults first
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("river: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             if (System.getenv("RIVER_DEBUG") != null) ex.printStackTrace(cmd.getErr());

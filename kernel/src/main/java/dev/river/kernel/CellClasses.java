@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Thread-safe: the JShell thread records, River's control threads serve fetches.
  */
-public final class CellClasses {
+final class CellClasses {
     private final Map<String, byte[]> original = new ConcurrentHashMap<>();
     // guarded by this: binary names in load order
     private final List<String> order = new ArrayList<>();
@@ -40,13 +40,13 @@ public final class CellClasses {
     }
 
     /** The class file captured for {@code binaryName}, or null. */
-    public byte[] bytes(String binaryName) {
+    byte[] bytes(String binaryName) {
         byte[] b = original.get(binaryName);
         return b == null ? null : b.clone();
     }
 
     /** Names of every captured class, in load order. */
-    public synchronized List<String> names() {
+    synchronized List<String> names() {
         return List.copyOf(order);
     }
 

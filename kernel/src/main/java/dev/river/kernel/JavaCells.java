@@ -114,10 +114,6 @@ final class JavaCells implements AutoCloseable {
         return classes;
     }
 
-    jdk.jshell.JShell jshellForTest() {
-        return jshell;
-    }
-
     /** The cells' class loader, which is also the ClassSource engines fetch the notebook's classes from. */
     CellClassLoader loader() {
         return loader;

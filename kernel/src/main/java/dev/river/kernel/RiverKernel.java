@@ -105,7 +105,7 @@ public final class RiverKernel extends BaseKernel {
         ExecuteRequest request = message.getContent();
         int count = request.isSilent() ? executionCount.get() : executionCount.getAndIncrement();
         env.setBusyDeferIdle();
-        env.publish(new PublishExecuteInput(request.getCode(), count));
+        if (!request.isSilent()) env.publish(new PublishExecuteInput(request.getCode(), count));
         output.attach(env, request.isStdinEnabled());
         try {
             DisplayData result = thread.run(() -> runCell(request.getCode(), count));

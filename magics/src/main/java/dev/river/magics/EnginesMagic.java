@@ -8,7 +8,14 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code %river engines} (or {@code %river discover}): the engines discovered, as a table. With
+ * {@code %river engines} (or {@code %river discover}): the engines discovered, as a table.
+ *
+ * <pre>{@code
+ * %river engines            // what discovery sees
+ * %river engines --min 2    // at least 2: local engines started for those missing
+ * %river engines --wait 4   // wait (up to --timeout) for 4 to show up
+ * }</pre>
+ * With
  * {@code --min N}, local engines are started for what discovery does not find (the embedded default),
  * so a notebook runs the same on a laptop and on a cluster. Java: {@code River.attach("me").discover()}
  * (a {@code List<VmInfo>} value shows as the same table).

@@ -16,6 +16,12 @@ import java.util.Set;
 /**
  * {@code %%river fork [--targets ...]}: the cell's code runs once on every engine (fork/join); each
  * engine's value and printed output come back as a table. Java: {@code trickle.join(trickle.fork(vms, fn, args))}.
+ *
+ * <pre>{@code
+ * %%river fork --targets 0-1
+ * System.out.println("hello from " + ProcessHandle.current().pid());
+ * Runtime.getRuntime().availableProcessors()
+ * }</pre>
  */
 @Command(name = "fork", customSynopsis = "%%%%river fork [--targets=ENGINES] [--out=NAME] [--trickle=T]%n  CODE...",
         description = "Run the rest of the cell on every engine (or --targets) at once and show each engine's value and output.")

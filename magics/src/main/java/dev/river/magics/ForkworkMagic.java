@@ -12,6 +12,11 @@ import java.util.List;
 /**
  * {@code %river forkwork FN ITEMS [--chunksize K]}: Trickle's forkwork with a live progress bar. Java:
  * {@code trickle.forkwork(fn, items, k)} (or {@code forkworkAsync} and {@code onProgress}).
+ *
+ * <pre>{@code
+ * %river forkwork wordcount files --chunksize 4 --out parts
+ * %river forkwork "chunk -> chunk.size()" numbers
+ * }</pre>
  */
 @Command(name = "forkwork",
         description = "Farm FN over ITEMS in chunks with dynamic scheduling (a free engine takes the next chunk), with a live"

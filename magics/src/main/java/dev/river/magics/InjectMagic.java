@@ -12,6 +12,10 @@ import java.util.Set;
 /**
  * {@code %river inject NAME...}: ships the classes of named cell definitions to every engine now, rather
  * than on first use. Java: {@code driver.inject(vms, classes)} or Trickle's {@code inject}.
+ *
+ * <pre>{@code
+ * %river inject wordcount mergecounts Point
+ * }</pre>
  */
 @Command(name = "inject", description = "Ship the named cell definitions (methods, classes, records, interfaces) to every engine.")
 public final class InjectMagic implements RiverMagic {

@@ -11,6 +11,11 @@ import java.util.List;
 /**
  * {@code %river start N}: N engines on this machine, child processes of the kernel. Java:
  * {@code River.startLocalEngines(n)}.
+ *
+ * <pre>{@code
+ * %river start 2
+ * %river start 1 --cores 1 --tags gpu
+ * }</pre>
  */
 @Command(name = "start", description = "Start N local engines (child processes of the kernel; they stop with %%river stop or with the kernel).")
 public final class StartMagic implements RiverMagic {

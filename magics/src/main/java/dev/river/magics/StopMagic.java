@@ -2,7 +2,13 @@ package dev.river.magics;
 
 import picocli.CommandLine.Command;
 
-/** {@code %river stop}: stops the local engines this kernel started. Java: {@code LocalEngines.close()}. */
+/**
+ * {@code %river stop}: stops the local engines this kernel started. Java: {@code LocalEngines.close()}.
+ *
+ * <pre>{@code
+ * %river stop      // "stopped 2 local engines"
+ * }</pre>
+ */
 @Command(name = "stop", description = "Stop the local engines this kernel started (with %%river start).")
 public final class StopMagic implements RiverMagic {
     @Override

@@ -5,7 +5,16 @@ import dev.river.cli.CliExtension;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** The kernel module's part of {@code river}: {@code kernel}, {@code notebook}, {@code run NOTEBOOK.ipynb}, {@code assign} and {@code grade}. */
+/**
+ * The kernel module's part of {@code river} (found through {@code META-INF/services/dev.river.cli.CliExtension}):
+ * {@code kernel}, {@code notebook}, {@code run NOTEBOOK.ipynb}, and the course commands {@code assign} and {@code grade}.
+ *
+ * <pre>{@code
+ * river kernel install --prefix .venv
+ * river notebook --engines 4 --no-browser
+ * river run notebooks/hello-river.ipynb --save /tmp/hello.ipynb
+ * }</pre>
+ */
 public final class KernelCliExtension implements CliExtension {
     @Override
     public List<Object> commands() {

@@ -11,7 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code river kernel install|uninstall}: the Jupyter kernelspec. */
+/**
+ * {@code river kernel install|uninstall|bench}: the Jupyter kernelspec, and the kernel's benchmark.
+ *
+ * <pre>{@code
+ * river kernel install                         # for this user
+ * river kernel install --prefix "$VIRTUAL_ENV" --java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java
+ * }</pre>
+ */
 @Command(name = "kernel", mixinStandardHelpOptions = true, description = "The River Jupyter kernel.",
         subcommands = {KernelCommand.Install.class, KernelCommand.Uninstall.class, KernelBenchCommand.class})
 public final class KernelCommand implements Runnable {
