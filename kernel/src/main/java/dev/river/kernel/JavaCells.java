@@ -3,7 +3,6 @@ package dev.river.kernel;
 import dev.river.magics.MagicException;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
-import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
 import jdk.jshell.JShellException;
 import jdk.jshell.MethodSnippet;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
@@ -50,9 +48,6 @@ final class JavaCells implements AutoCloseable {
     private static final Pattern WRAPPER = Pattern.compile("REPL\\.\\$JShell\\$\\d+[A-Z]*");
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_$][\\w$]*");
 
-    /** Where a snippet came from: a cell (its execution count; 0 for a magic's expression) and its first line there. */
-    private record Origin(int cell, int line) {}
-
     /** The result of running code: whether its last snippet was an expression, and that value. */
     record Outcome(boolean hasValue, Object value, String shown) {
         static final Outcome NONE = new Outcome(false, null, null);
@@ -63,10 +58,9 @@ final class JavaCells implements AutoCloseable {
     private final CellClassLoader loader;
     private final JShell jshell;
     private final SourceCodeAnalysis analysis;
-    private final Map<String, Origin> origins = new ConcurrentHashMap<>();
-    private final Map<String, Integer> classCells = new ConcurrentHashMap<>();   // captured class -> cell it came from
+    private final Tracebacks tracebacks = new Tracebacks();
+    private final CellAnalysis cellAnalysis;
     private volatile CaptureExecutionControl control;
-    private int currentCell;          // guarded by lock
 
     /**
      * @param classPath     what cells compile against (the kernel's class path: River, Trickle, the magics)
@@ -78,6 +72,7 @@ final class JavaCells implements AutoCloseable {
                 .executionEngine(CaptureExecutionControl.provider(loader, classes, stopRequested, ec -> control = ec), Map.of())
                 .build();
         this.analysis = jshell.sourceCodeAnalysis();
+        this.cellAnalysis = new CellAnalysis(analysis, lock);
         // the kernel's own class path is compiled against, and reaches cells at run time through the
         // cell loader's parent (a --class-path compiler option would hide later %classpath additions)
         for (String p : classPath.split(File.pathSeparator)) {
@@ -143,7 +138,7 @@ final class JavaCells implements AutoCloseable {
      */
     Outcome run(String code, int cell, int firstLine, BooleanSupplier interrupted) {
         synchronized (lock) {
-            currentCell = cell;
+            tracebacks.current(cell);
             Outcome last = Outcome.NONE;
             String rest = code;
             while (!rest.isBlank()) {
@@ -164,7 +159,7 @@ final class JavaCells implements AutoCloseable {
                 // starts with blank lines: hand it over from its first non-blank character
                 int lead = 0;
                 while (lead < source.length() && Character.isWhitespace(source.charAt(lead))) lead++;
-                last = runSnippet(source.substring(lead), new Origin(cell, firstLine + lines(code, offset + lead)), code,
+                last = runSnippet(source.substring(lead), cell, firstLine + Tracebacks.lines(code, offset + lead), code,
                         offset + lead, firstLine, interrupted);
                 rest = remaining;
             }
@@ -173,17 +168,17 @@ final class JavaCells implements AutoCloseable {
         }
     }
 
-    private Outcome runSnippet(String source, Origin origin, String code, int offset, int firstLine, BooleanSupplier interrupted) {
+    private Outcome runSnippet(String source, int cell, int line, String code, int offset, int firstLine, BooleanSupplier interrupted) {
         int known = classes.count();
         List<SnippetEvent> events = jshell.eval(source);
-        for (String c : classes.since(known)) classCells.put(topLevel(c), origin.cell());
+        tracebacks.classes(classes.since(known), cell);
         Outcome out = Outcome.NONE;
         for (SnippetEvent e : events) {
             if (e.causeSnippet() != null) continue;       // dependents updated by this snippet
             Snippet s = e.snippet();
-            origins.put(s.id(), origin);
+            tracebacks.snippet(s.id(), cell, line);
             if (e.status() == Snippet.Status.REJECTED) {
-                throw compileError(s, code, offset, firstLine);
+                throw Tracebacks.compileError(jshell.diagnostics(s).filter(Diag::isError).toList(), code, offset, firstLine);
             }
             if (e.exception() != null) {
                 // an interrupt shows up as whatever the code was doing (InterruptedException, ThreadDeath...)
@@ -222,184 +217,18 @@ final class JavaCells implements AutoCloseable {
 
     // ---------------------------------------------------------------- errors
 
-    private CellError compileError(Snippet s, String code, int offset, int firstLine) {
-        List<Diag> diags = jshell.diagnostics(s).filter(Diag::isError).toList();
-        if (diags.isEmpty()) {
-            return new CellError("CompileError", "the code was rejected", List.of(CellError.BOLD_RED + "error" + CellError.RESET
-                    + ": JShell rejected this code without a diagnostic (line " + (firstLine + lines(code, offset) + 1) + ")"));
-        }
-        List<String> tb = new ArrayList<>();
-        String first = null;
-        for (Diag d : diags.subList(0, Math.min(5, diags.size()))) {
-            long pos = d.getPosition() >= 0 ? d.getPosition() : Math.max(0, d.getStartPosition());
-            int at = (int) Math.min(code.length(), offset + pos);
-            int lineNo = firstLine + lines(code, at) + 1;
-            List<String> msg = new ArrayList<>(Arrays.asList(d.getMessage(Locale.ROOT).split("\n")));
-            msg.removeIf(l -> l.strip().matches("location: class( \\$?\\w*\\$JShell\\$\\w*)?\\s*"));
-            String head = "line " + lineNo + ": " + msg.get(0);
-            if (first == null) first = head;
-            tb.add(CellError.BOLD_RED + "error" + CellError.RESET + " in line " + lineNo + ": " + msg.get(0));
-            int ls = code.lastIndexOf('\n', at - 1) + 1;
-            int le = code.indexOf('\n', at);
-            String lineText = code.substring(ls, le < 0 ? code.length() : le);
-            tb.add("    " + lineText);
-            int col = at - ls;
-            long endPos = d.getEndPosition() >= 0 ? offset + d.getEndPosition() : at + 1;
-            int underline = (int) Math.max(1, Math.min(endPos, ls + lineText.length()) - at);
-            StringBuilder caret = new StringBuilder("    ");
-            for (int i = 0; i < col; i++) caret.append(lineText.charAt(i) == '\t' ? '\t' : ' ');
-            caret.append(CellError.GREEN).append('^').append("~".repeat(Math.max(0, underline - 1))).append(CellError.RESET);
-            tb.add(caret.toString());
-            for (String extra : msg.subList(1, msg.size())) tb.add("  " + extra.strip());
-        }
-        if (diags.size() > 5) tb.add("... and " + (diags.size() - 5) + " more errors");
-        return new CellError("CompileError", first, tb);
-    }
-
     private CellError runtimeError(JShellException ex) {
         if (ex instanceof UnresolvedReferenceException u) {
             DeclarationSnippet s = u.getSnippet();
             String msg = describe(s) + " cannot run until " + String.join(", ", jshell.unresolvedDependencies(s).toList()) + " is defined";
             return new CellError("UnresolvedReference", msg, List.of(CellError.BOLD_RED + "UnresolvedReference" + CellError.RESET + ": " + msg));
         }
-        List<String> tb = new ArrayList<>();
-        String ename = "Exception";
-        String evalue = ex.getMessage();
-        boolean top = true;
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            String cls = t instanceof EvalException ee ? ee.getExceptionClassName() : t.getClass().getName();
-            String message = t.getMessage();
-            if (top) {
-                ename = cls.substring(cls.lastIndexOf('.') + 1);
-                evalue = message == null ? "" : message;
-                tb.add(CellError.BOLD_RED + cls + CellError.RESET + (message == null ? "" : ": " + message));
-                top = false;
-            } else {
-                tb.add("Caused by: " + cls + (message == null ? "" : ": " + message));
-            }
-            tb.addAll(frames(t.getStackTrace()));
-        }
-        String hint = variableHint(tb);
-        if (hint != null) tb.add(hint);
-        return new CellError(ename, evalue, tb);
+        return tracebacks.exception(ex);
     }
 
-    private static final Pattern STATIC_NULL = Pattern.compile("\"REPL\\.\\$JShell\\$\\w+\\.(\\w+)\" is null");
-
-    /**
-     * A hint for the classic mistake of distributed notebooks: code running on an engine read a notebook
-     * variable (a static field of a JShell wrapper class), which is null there.
-     */
-    static String variableHint(List<String> lines) {
-        for (String l : lines) {
-            var m = STATIC_NULL.matcher(l);
-            if (m.find()) {
-                return CellError.GREEN + "hint" + CellError.RESET + ": '" + m.group(1) + "' is a notebook variable; its value stays in"
-                        + " the notebook and is null on engines. Pass it to the task as an argument, or make the task in a method"
-                        + " that takes it as a parameter (see docs/kernel.md).";
-            }
-        }
-        return null;
-    }
-
-    /** Frames down to the last one in a cell (below it is only JShell's and the kernel's machinery). */
-    private List<String> frames(StackTraceElement[] trace) {
-        int lastCell = -1;
-        for (int i = 0; i < trace.length; i++) if (isCellFrame(trace[i])) lastCell = i;
-        List<String> out = new ArrayList<>();
-        int end = lastCell >= 0 ? lastCell + 1 : trace.length;
-        for (int i = 0; i < end; i++) {
-            StackTraceElement f = trace[i];
-            String cn = f.getClassName();
-            if (lastCell < 0 && (cn.startsWith("jdk.jshell.") || cn.startsWith("dev.river.kernel.") || cn.startsWith("jdk.internal.reflect.")
-                    || cn.startsWith("java.lang.reflect.Method") || cn.startsWith("java.lang.Thread"))) break;
-            out.add("\tat " + frame(f));
-        }
-        return out;
-    }
-
-    private static boolean isCellFrame(StackTraceElement f) {
-        return f.getFileName() != null && f.getFileName().startsWith("#");
-    }
-
-    private String frame(StackTraceElement f) {
-        if (!isCellFrame(f)) return f.toString();
-        String method = f.getMethodName().startsWith("lambda$") ? "lambda" : f.getMethodName();
-        String cls = f.getClassName();
-        String name = (cls.isEmpty() ? "" : cls + ".") + method;
-        Origin o = origins.get(f.getFileName().substring(1));
-        String where;
-        if (o == null) {
-            where = "snippet " + f.getFileName() + ", line " + f.getLineNumber();
-        } else {
-            int line = o.line() + Math.max(1, f.getLineNumber());   // o.line() is 0-based, JShell's lines 1-based
-            where = o.cell() == 0 ? "magic expression" : o.cell() == currentCell ? "line " + line : "In [" + o.cell() + "], line " + line;
-        }
-        return name.isEmpty() || name.equals(".") ? "(" + where + ")" : name.replaceFirst("^\\.", "") + " (" + where + ")";
-    }
-
-    private static int lines(String s, int upto) {
-        int n = 0;
-        for (int i = 0; i < upto && i < s.length(); i++) if (s.charAt(i) == '\n') n++;
-        return n;
-    }
-
-    private static String topLevel(String binaryName) {
-        int i = binaryName.indexOf('$', "REPL.$JShell$".length());
-        return i < 0 ? binaryName : binaryName.substring(0, i);
-    }
-
-    /**
-     * An exception from engines (a failed Trickle task, a VR that threw) as the user wants to read it:
-     * each failure with its remote frames down to River's machinery, cell classes named by their cell.
-     */
+    /** An exception from engines, with cell classes named by their cell (see Tracebacks#remoteReport). */
     List<String> remoteReport(Throwable e) {
-        List<String> out = new ArrayList<>();
-        out.add(CellError.BOLD_RED + e.getClass().getSimpleName() + CellError.RESET + ": " + e.getMessage());
-        List<Throwable> remote = new ArrayList<>();
-        if (e instanceof dev.river.trickle.TaskFailedException t) {
-            for (var f : t.failures().subList(0, Math.min(5, t.failures().size()))) {
-                out.add("  " + f);
-                remote.add(f.error());
-            }
-            if (t.failures().size() > 5) out.add("  ... and " + (t.failures().size() - 5) + " more");
-        } else {
-            for (Throwable c = e; c != null; c = c.getCause()) {
-                if (c instanceof dev.river.core.RemoteVrException) {
-                    remote.add(c);
-                    break;
-                }
-            }
-        }
-        for (Throwable r : remote) {
-            boolean first = true;
-            for (Throwable c = r; c != null; c = c.getCause()) {
-                if (c instanceof dev.river.core.RemoteVrException rv) {
-                    out.add((first ? "remote " : "caused by ") + rv.remoteClassName() + (rv.remoteMessage() == null ? "" : ": " + rv.remoteMessage()));
-                } else {
-                    out.add((first ? "" : "caused by ") + c);
-                }
-                first = false;
-                for (StackTraceElement f : c.getStackTrace()) {
-                    String cn = f.getClassName();
-                    if (cn.startsWith("dev.river.") || cn.startsWith("java.util.concurrent.") || cn.startsWith("java.lang.Thread")
-                            || cn.startsWith("jdk.internal.reflect.") || cn.startsWith("java.lang.reflect.")) break;
-                    out.add("\tat " + remoteFrame(f));
-                }
-            }
-        }
-        String hint = variableHint(out);
-        if (hint != null) out.add(hint);
-        return out;
-    }
-
-    private String remoteFrame(StackTraceElement f) {
-        String cn = f.getClassName();
-        if (!cn.startsWith("REPL.$JShell$")) return f.toString();
-        Integer cell = classCells.get(topLevel(cn));
-        String type = cn.length() > topLevel(cn).length() ? cn.substring(topLevel(cn).length() + 1).replace('$', '.') + "." : "";
-        String method = f.getMethodName().startsWith("lambda$") ? "lambda" : f.getMethodName();
-        return type + method + " (" + (cell == null ? "a cell" : cell == 0 ? "magic expression" : "In [" + cell + "]") + ")";
+        return tracebacks.remoteReport(e);
     }
 
     // ---------------------------------------------------------------- magics support
@@ -413,12 +242,12 @@ final class JavaCells implements AutoCloseable {
         synchronized (lock) {
             int known = classes.count();
             List<SnippetEvent> events = jshell.eval(expression.strip());
-            for (String c : classes.since(known)) classCells.put(topLevel(c), 0);
+            tracebacks.classes(classes.since(known), 0);
             Object value = null;
             for (SnippetEvent e : events) {
                 if (e.causeSnippet() != null) continue;
                 Snippet s = e.snippet();
-                origins.put(s.id(), new Origin(0, 0));
+                tracebacks.snippet(s.id(), 0, 0);
                 try {
                     if (e.status() == Snippet.Status.REJECTED) {
                         String why = jshell.diagnostics(s).filter(Diag::isError).map(d -> d.getMessage(Locale.ROOT).split("\n")[0])
@@ -656,93 +485,11 @@ final class JavaCells implements AutoCloseable {
         return null;
     }
 
-    /** Whether an active method taking arguments is named {@code name} (for magics that accept method names). */
-    boolean isMethod(String name) {
-        synchronized (lock) {
-            return jshell.methods().anyMatch(m -> m.name().equals(name) && jshell.status(m).isActive());
-        }
-    }
-
     // ---------------------------------------------------------------- completion, inspection, is_complete
 
-    /** The snippet of {@code code} around {@code cursor}: [start, end) in code. */
-    private int[] snippetAround(String code, int cursor) {
-        int start = 0;
-        String rest = code;
-        while (!rest.isEmpty()) {
-            SourceCodeAnalysis.CompletionInfo ci = analysis.analyzeCompletion(rest);
-            if (!ci.completeness().isComplete() || ci.remaining().isEmpty()) break;
-            int consumed = rest.length() - ci.remaining().length();
-            if (start + consumed >= cursor) return new int[]{start, start + consumed};
-            start += consumed;
-            rest = ci.remaining();
-        }
-        return new int[]{start, code.length()};
-    }
-
-    /** Completions at {@code cursor}: the candidates and the [start, end) range of code they replace. */
-    record Completions(List<String> candidates, int start, int end) {}
-
-    Completions complete(String code, int cursor) {
-        synchronized (lock) {
-            int[] sn = snippetAround(code, cursor);
-            String src = code.substring(sn[0], Math.max(sn[0], Math.min(cursor, sn[1])));
-            int[] anchor = new int[1];
-            List<SourceCodeAnalysis.Suggestion> s = analysis.completionSuggestions(src, src.length(), anchor);
-            Set<String> typed = new LinkedHashSet<>();
-            Set<String> other = new LinkedHashSet<>();
-            for (SourceCodeAnalysis.Suggestion x : s) (x.matchesType() ? typed : other).add(x.continuation());
-            typed.addAll(other);
-            typed.removeIf(c -> c.startsWith("$"));
-            return new Completions(List.copyOf(typed), sn[0] + anchor[0], cursor);
-        }
-    }
-
-    /** Signatures and javadoc of what is at {@code cursor}, or null. */
-    String inspect(String code, int cursor) {
-        synchronized (lock) {
-            int[] sn = snippetAround(code, cursor);
-            int c = Math.max(sn[0], Math.min(cursor, sn[1]));
-            // extend to the end of an identifier the cursor is in, so "Math.ma|x" finds max
-            int end = c;
-            while (end < code.length() && Character.isJavaIdentifierPart(code.charAt(end))) end++;
-            String src = code.substring(sn[0], end);
-            List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(src, src.length(), true);
-            if (docs.isEmpty()) docs = analysis.documentation(src + "(", src.length() + 1, true);
-            if (docs.isEmpty()) return null;
-            StringBuilder sb = new StringBuilder();
-            Set<String> seen = new LinkedHashSet<>();
-            for (SourceCodeAnalysis.Documentation d : docs) {
-                if (!seen.add(d.signature())) continue;
-                if (sb.length() > 0) sb.append("\n");
-                sb.append(d.signature()).append('\n');
-                if (d.javadoc() != null && !d.javadoc().isBlank()) sb.append('\n').append(d.javadoc().strip()).append('\n');
-            }
-            return sb.toString();
-        }
-    }
-
-    /** is_complete for Java code: "complete", "incomplete" or "invalid". */
-    String isComplete(String code) {
-        synchronized (lock) {
-            String rest = code;
-            while (!rest.isBlank()) {
-                SourceCodeAnalysis.CompletionInfo ci = analysis.analyzeCompletion(rest);
-                switch (ci.completeness()) {
-                    case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
-                        return "incomplete";
-                    }
-                    case UNKNOWN -> {
-                        return "invalid";
-                    }
-                    case EMPTY -> {
-                        return "complete";
-                    }
-                    default -> rest = ci.remaining();
-                }
-            }
-            return "complete";
-        }
+    /** Completion, inspection and is_complete on this JShell. */
+    CellAnalysis analysis() {
+        return cellAnalysis;
     }
 
     @Override

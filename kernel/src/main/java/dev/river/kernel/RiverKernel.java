@@ -254,7 +254,7 @@ public final class RiverKernel extends BaseKernel {
         }
         Part p = javaPartAt(code, at);
         if (p == null) return null;
-        JavaCells.Completions c = cells.complete(p.source(), at - p.offset());
+        CellAnalysis.Completions c = cells.analysis().complete(p.source(), at - p.offset());
         if (c.candidates().isEmpty()) return null;
         return new ReplacementOptions(c.candidates(), c.start() + p.offset(), c.end() + p.offset());
     }
@@ -274,7 +274,7 @@ public final class RiverKernel extends BaseKernel {
         }
         Part p = javaPartAt(code, at);
         if (p == null) return null;
-        String doc = cells.inspect(p.source(), at - p.offset());
+        String doc = cells.analysis().inspect(p.source(), at - p.offset());
         return doc == null ? null : new DisplayData(doc);
     }
 
@@ -306,7 +306,7 @@ public final class RiverKernel extends BaseKernel {
         }
         for (MagicSyntax.Part part : MagicSyntax.parse(code)) {
             if (part instanceof MagicSyntax.Code c) {
-                String s = cells.isComplete(c.source());
+                String s = cells.analysis().isComplete(c.source());
                 if (s.equals("incomplete")) return "    ";
                 if (s.equals("invalid")) return IS_COMPLETE_BAD;
             }

@@ -112,10 +112,10 @@ class JavaCellsTest {
 
     @Test
     void aNullNotebookVariableOnAnEngineGetsAHint() {
-        String hint = JavaCells.variableHint(List.of("java.lang.NullPointerException: Cannot invoke \"java.util.Set.contains(Object)\""
+        String hint = Tracebacks.variableHint(List.of("java.lang.NullPointerException: Cannot invoke \"java.util.Set.contains(Object)\""
                 + " because \"REPL.$JShell$11.stopWords\" is null"));
         assertTrue(hint != null && hint.contains("'stopWords' is a notebook variable"), String.valueOf(hint));
-        assertEquals(null, JavaCells.variableHint(List.of("java.lang.NullPointerException: Cannot invoke \"x.y()\" because \"o\" is null")));
+        assertEquals(null, Tracebacks.variableHint(List.of("java.lang.NullPointerException: Cannot invoke \"x.y()\" because \"o\" is null")));
     }
 
     @Test
@@ -208,14 +208,14 @@ class JavaCellsTest {
     void completionInspectionAndIsComplete() {
         run("String name = \"x\";");
         String code = "int other = 1;\nname.toUpp";
-        JavaCells.Completions c = cells.complete(code, code.length());
+        CellAnalysis.Completions c = cells.analysis().complete(code, code.length());
         assertTrue(c.candidates().contains("toUpperCase("), c.candidates().toString());
         assertEquals(code.indexOf("toUpp"), c.start(), "the completion replaces the word being typed");
         assertEquals(code.length(), c.end());
-        String doc = cells.inspect("Math.max(1, 2)", 6);
+        String doc = cells.analysis().inspect("Math.max(1, 2)", 6);
         assertTrue(doc.contains("int Math.max(int a, int b)"), doc);
-        assertEquals("incomplete", cells.isComplete("int f() {"));
-        assertEquals("complete", cells.isComplete("int f() { return 1; }\nf()"));
-        assertEquals("incomplete", cells.isComplete("int x = 1 +"));
+        assertEquals("incomplete", cells.analysis().isComplete("int f() {"));
+        assertEquals("complete", cells.analysis().isComplete("int f() { return 1; }\nf()"));
+        assertEquals("incomplete", cells.analysis().isComplete("int x = 1 +"));
     }
 }
