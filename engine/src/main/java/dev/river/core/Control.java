@@ -11,8 +11,11 @@ import java.util.UUID;
 final class Control {
     private Control() {}
 
-    /** Create a VR of {@code className} (loaded through code shipping from {@code codeVm}/{@code codeRef}). */
-    record Deploy(UUID vr, String className, String codeVm, UUID codeRef, VrId parent, byte[] args) {}
+    /**
+     * Create a VR of {@code className} (loaded through code shipping from {@code codeVm}/{@code codeRef}),
+     * as a member of application {@code app} (the deployer's).
+     */
+    record Deploy(UUID vr, String className, String codeVm, UUID codeRef, VrId parent, UUID app, byte[] args) {}
 
     /** The bytes of a class or resource from the code source {@code codeRef}; answers byte[] or null. */
     record Fetch(UUID codeRef, String path) {}

@@ -367,7 +367,7 @@ final class Node implements AutoCloseable {
         UUID codeRef = UUID.randomUUID();
         codeSources.put(codeRef, new Control.Forward(d.codeVm(), d.codeRef()));
         VrId self = new VrId(d.vr(), address);
-        vr.bind(this, self, d.parent(), args, loader, codeRef);
+        vr.bind(this, self, d.parent(), d.app(), args, loader, codeRef);
         register(vr);
         vr.start();
         return self;

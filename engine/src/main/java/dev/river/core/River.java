@@ -30,7 +30,7 @@ public final class River {
         VirtualResource vr = Node.instantiate(type);
         ClassLoader loader = type.getClassLoader();
         UUID codeRef = node.registerCode(ClassSource.of(loader));
-        vr.bind(node, new VrId(UUID.randomUUID(), node.address), null, args, loader, codeRef);
+        vr.bind(node, new VrId(UUID.randomUUID(), node.address), null, null, args, loader, codeRef);
         node.register(vr);
         try {
             vr.runInitiator();
@@ -62,7 +62,7 @@ public final class River {
     public static VirtualResource attach(String name, ClassSource code, ClassLoader loader) {
         Node node = Node.embedded();
         Driver d = new Driver(name);
-        d.bind(node, new VrId(UUID.randomUUID(), node.address), null, new Object[0], loader, node.registerCode(code));
+        d.bind(node, new VrId(UUID.randomUUID(), node.address), null, null, new Object[0], loader, node.registerCode(code));
         node.register(d);
         return d;
     }

@@ -49,6 +49,8 @@ public abstract class VirtualResource {
     private VrId self;
     private VrId parent;
     private Object[] args = new Object[0];
+    /** The application: the UUID of the root VR (the initiator, or the driver) that this VR descends from. */
+    private transient UUID app;
     private transient ClassLoader loader;
     private transient UUID codeRef;
     private transient MessageQueue queue;
@@ -72,6 +74,15 @@ public abstract class VirtualResource {
     /** The VR that deployed this one, or null on the initiator. */
     public final VrId parent() {
         return parent;
+    }
+
+    /**
+     * The application this VR belongs to: the UUID of the initiator (or driver) at the root of the
+     * deploy tree it descends from. Every VR deployed by a VR of an application joins that application;
+     * checkpoints freeze and save applications as a whole.
+     */
+    public final UUID app() {
+        return app;
     }
 
     /** Arguments given to {@code deploy} (or to {@link River#run}). */
@@ -180,7 +191,7 @@ public abstract class VirtualResource {
         }
         List<CompletableFuture<Object>> answers = new ArrayList<>();
         for (String vm : vms) {
-            Control.Deploy d = new Control.Deploy(UUID.randomUUID(), type.getName(), node().address, codeRef, self, encodedArgs);
+            Control.Deploy d = new Control.Deploy(UUID.randomUUID(), type.getName(), node().address, codeRef, self, app, encodedArgs);
             answers.add(node().requestAsync(vm, d, Node.REQUEST_TIMEOUT));
         }
         List<VrId> ids = new ArrayList<>();
@@ -277,10 +288,11 @@ public abstract class VirtualResource {
 
     // ---------------------------------------------------------------- runtime plumbing (package-private)
 
-    final void bind(Node node, VrId self, VrId parent, Object[] args, ClassLoader loader, UUID codeRef) {
+    final void bind(Node node, VrId self, VrId parent, UUID app, Object[] args, ClassLoader loader, UUID codeRef) {
         this.node = node;
         this.self = self;
         this.parent = parent;
+        this.app = app != null ? app : self.uuid();
         this.args = args == null ? new Object[0] : args;
         this.loader = loader;
         this.codeRef = codeRef;
