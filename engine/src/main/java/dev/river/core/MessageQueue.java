@@ -1,7 +1,12 @@
 package dev.river.core;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
@@ -15,8 +20,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * the network, which needs the network thread, which needs this lock to append. The list is singly
  * linked with lazy removal: a taken node is marked, and unlinked only while it has a successor, so a
  * taker parked at the tail never loses its place.
+ *
+ * <p>Messages carry their position on the channel from their sender ({@link Channels}). The queue
+ * appends each sender's messages in that order and drops copies of ones it already has, so a sender's
+ * messages arrive in order and exactly once even when some take a detour (forwarded from the old VM of
+ * a VR that migrated) and later ones the direct route. A message that arrives ahead of a missing one is
+ * held back until the gap fills; a gap that stays open for {@link #GAP_NANOS} (the missing message was
+ * lost with a VM) is skipped with a warning, so one lost message never blocks a channel for good.
  */
 final class MessageQueue {
+    private static final System.Logger LOG = System.getLogger(MessageQueue.class.getName());
+    static final long GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("river.gap.timeout.ms", 10_000));
+
+    /** Messages from one sender that arrived ahead of a missing predecessor, by sequence number. */
+    private static final class Holdback {
+        final TreeMap<Long, Envelope> waiting = new TreeMap<>();
+        long since;   // System.nanoTime() when the current gap opened
+    }
+
     private static final class Node {
         final Envelope env;
         volatile Node next;
@@ -34,6 +55,10 @@ final class MessageQueue {
     private int size;                                // guarded by lock
     private int garbage;                             // taken but still linked; guarded by lock
     private final List<RiverException> alerts = new ArrayList<>();   // guarded by lock
+    /** Per sender UUID: the highest sequence number appended in order. Guarded by lock. */
+    private final Map<UUID, Long> delivered = new HashMap<>();
+    /** Per sender UUID: messages held back behind a gap. Guarded by lock. */
+    private final Map<UUID, Holdback> held = new HashMap<>();
     private final ClassLoader loader;
 
     MessageQueue(ClassLoader loader) {
@@ -41,16 +66,76 @@ final class MessageQueue {
     }
 
     void append(Envelope env) {
-        Node n = new Node(env);
         lock.lock();
         try {
-            tail.next = n;
-            tail = n;
-            size++;
+            releaseExpiredGaps();
+            if (env.seq == 0) {
+                link(env);
+            } else {
+                sequence(env);
+            }
             changed.signalAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Appends {@code env} in its sender's order: drops a copy, holds back one that is early. Under lock. */
+    private void sequence(Envelope env) {
+        UUID src = env.src.uuid();
+        long last = delivered.getOrDefault(src, 0L);
+        if (env.seq <= last) {
+            LOG.log(System.Logger.Level.DEBUG, "dropped a second copy of message " + env.seq + " from " + env.src);
+            return;
+        }
+        if (env.seq != last + 1) {
+            Holdback h = held.computeIfAbsent(src, k -> new Holdback());
+            if (h.waiting.isEmpty()) h.since = System.nanoTime();
+            h.waiting.put(env.seq, env);
+            return;
+        }
+        link(env);
+        last = env.seq;
+        Holdback h = held.get(src);
+        if (h != null) {
+            Envelope next;
+            while ((next = h.waiting.remove(last + 1)) != null) {
+                link(next);
+                last++;
+            }
+            if (h.waiting.isEmpty()) {
+                held.remove(src);
+            } else if (h.waiting.firstKey() <= last) {
+                h.waiting.headMap(last, true).clear();   // copies of messages just appended
+            }
+        }
+        delivered.put(src, last);
+    }
+
+    /** Skips gaps that stayed open too long: their missing messages were lost (with a VM), later ones must flow. Under lock. */
+    private void releaseExpiredGaps() {
+        if (held.isEmpty()) return;
+        long now = System.nanoTime();
+        for (Iterator<Map.Entry<UUID, Holdback>> it = held.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<UUID, Holdback> e = it.next();
+            Holdback h = e.getValue();
+            if (now - h.since < GAP_NANOS) continue;
+            long last = delivered.getOrDefault(e.getKey(), 0L);
+            LOG.log(System.Logger.Level.WARNING, "messages " + (last + 1) + ".." + (h.waiting.firstKey() - 1) + " from "
+                    + h.waiting.firstEntry().getValue().src + " never arrived (lost with a VM?); delivering the "
+                    + h.waiting.size() + " that followed them");
+            for (Envelope env : h.waiting.values()) link(env);
+            delivered.put(e.getKey(), h.waiting.lastKey());
+            it.remove();
+        }
+    }
+
+    /** Makes {@code env} receivable. Under lock. */
+    private void link(Envelope env) {
+        Node n = new Node(env);
+        tail.next = n;
+        tail = n;
+        size++;
     }
 
     /** Raises {@code e} in the next (or current) receive of this queue's owner. */
@@ -105,12 +190,17 @@ final class MessageQueue {
             lock.lock();
             try {
                 while (prev.next == null && alerts.isEmpty()) {
+                    releaseExpiredGaps();
+                    if (prev.next != null) break;
+                    // While messages are held back behind a gap, wake now and then to skip it if it expires.
+                    long bound = held.isEmpty() ? Long.MAX_VALUE : GAP_NANOS / 4 + 1;
                     if (timeoutNanos < 0) {
-                        changed.await();
+                        if (bound == Long.MAX_VALUE) changed.await();
+                        else changed.awaitNanos(bound);
                     } else {
                         long left = deadline - System.nanoTime();
                         if (left <= 0) return null;
-                        changed.awaitNanos(left);
+                        changed.awaitNanos(Math.min(left, bound));
                     }
                 }
             } finally {

@@ -158,14 +158,19 @@ final class Node implements AutoCloseable {
 
     // ---------------------------------------------------------------- messaging
 
-    /** Routes an encoded message: straight into a local queue, or to the network thread. */
-    void route(VrId src, VrId dest, Attributes.Encoded msg) {
+    /**
+     * Routes an encoded message: straight into a local queue, or to the network thread. The message
+     * takes the next sequence number of the channel {@code from -> dest} only once it is sure to leave,
+     * so a refused send leaves no gap in the channel.
+     */
+    void route(VirtualResource from, VrId dest, Attributes.Encoded msg) {
+        VrId src = from.uuid();
         if (dest.vm().equals(address) || vrs.containsKey(dest.uuid())) {
             VirtualResource vr = vrs.get(dest.uuid());
             if (vr == null) {
                 throw new UndeliverableException(dest, "cannot send to " + dest + ": no such VR on this VM (it has ended, or the id is wrong)");
             }
-            vr.queue().append(new Envelope(src, dest, msg.body(), msg.blobs()));
+            vr.queue().append(new Envelope(src, dest, msg.body(), msg.blobs(), from.channels().next(dest.uuid())));
             return;
         }
         if (lostVms.contains(dest.vm())) {
@@ -173,7 +178,8 @@ final class Node implements AutoCloseable {
                     + " stopped answering and was dropped by discovery");
         }
         byte[][] frames = new byte[2 + msg.blobs().size()][];
-        frames[0] = Proto.header(Proto.MSG, 0, dest.uuid(), src.uuid(), address);
+        // A MSG header's request-id field carries the channel sequence number.
+        frames[0] = Proto.header(Proto.MSG, from.channels().next(dest.uuid()), dest.uuid(), src.uuid(), address);
         frames[1] = msg.body();
         for (int i = 0; i < msg.blobs().size(); i++) frames[2 + i] = msg.blobs().get(i);
         transport.send(dest.vm(), frames);
@@ -200,7 +206,7 @@ final class Node implements AutoCloseable {
                 VirtualResource vr = vrs.get(h.dest());
                 VrId dest = new VrId(h.dest(), address);
                 if (vr != null) {
-                    vr.queue().append(new Envelope(h.srcId(), dest, body, frames.size() > 2 ? frames.subList(2, frames.size()) : List.of()));
+                    vr.queue().append(new Envelope(h.srcId(), dest, body, frames.size() > 2 ? frames.subList(2, frames.size()) : List.of(), h.reqId()));
                 } else {
                     sendEvent(h.srcId(), new Control.Event("undeliverable", "a message to " + dest + " could not be delivered: no such VR on VM "
                             + name + " (it has ended, or the id is wrong)", null));

@@ -55,6 +55,7 @@ public abstract class VirtualResource {
     private transient UUID codeRef;
     private transient MessageQueue queue;
     private final transient Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final transient Channels channels = new Channels();
 
     /** Runs on the initiator only, before {@link #main()}; return false to stop without running main. */
     protected boolean vrInit() throws Exception {
@@ -245,7 +246,7 @@ public abstract class VirtualResource {
         if (dest == null) throw new IllegalArgumentException("send: destination is null (parent() is null on the initiator)");
         queue().checkAlerts();
         Map<String, Object> map = Pairs.toMap(attrs, "send");
-        node().route(self, dest, Attributes.encode(map, loader));
+        node().route(this, dest, Attributes.encode(map, loader));
     }
 
     /** Receives the first queued message matching the pattern, waiting as long as it takes. */
@@ -344,6 +345,11 @@ public abstract class VirtualResource {
     final Node node() {
         queue();
         return node;
+    }
+
+    /** Sequence numbers of the messages this VR sent, per destination. */
+    final Channels channels() {
+        return channels;
     }
 
     final UUID codeRef() {
