@@ -61,8 +61,36 @@ final class MessageQueue {
     private final Map<UUID, Holdback> held = new HashMap<>();
     private final ClassLoader loader;
 
+    private final SafePoint safePoint = new SafePoint(this::wake);
+    private int waiters;                             // takers waiting for a message; guarded by lock
+
     MessageQueue(ClassLoader loader) {
         this.loader = loader;
+    }
+
+    /** Where the owning VR may be frozen; receives are safe points of event-loop VRs. */
+    SafePoint safePoint() {
+        return safePoint;
+    }
+
+    /** Wakes waiting takers so they look at the safe point again. */
+    private void wake() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a thread of the owner waits for a message (status displays). */
+    boolean hasWaiters() {
+        lock.lock();
+        try {
+            return waiters > 0;
+        } finally {
+            lock.unlock();
+        }
     }
 
     void append(Envelope env) {
@@ -177,6 +205,8 @@ final class MessageQueue {
         Node prev = head;
         Node cur = head.next;
         while (true) {
+            long frozen = safePoint.atReceive();
+            if (deadline != 0) deadline += frozen;
             checkAlerts();
             while (cur != null) {
                 if (!cur.taken.get() && p.matches(decode(prev, cur)) && cur.taken.compareAndSet(false, true)) {
@@ -188,8 +218,9 @@ final class MessageQueue {
             }
             if (timeoutNanos == 0) return null;
             lock.lock();
+            waiters++;
             try {
-                while (prev.next == null && alerts.isEmpty()) {
+                while (prev.next == null && alerts.isEmpty() && !safePoint.receivesFrozen()) {
                     releaseExpiredGaps();
                     if (prev.next != null) break;
                     // While messages are held back behind a gap, wake now and then to skip it if it expires.
@@ -204,6 +235,7 @@ final class MessageQueue {
                     }
                 }
             } finally {
+                waiters--;
                 lock.unlock();
             }
             cur = prev.next;

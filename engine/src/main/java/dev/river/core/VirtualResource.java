@@ -114,6 +114,52 @@ public abstract class VirtualResource {
         return node().info();
     }
 
+    // ---------------------------------------------------------------- checkpoints
+
+    /**
+     * A safe point: where a checkpoint may freeze this VR, and where a copy restored from that
+     * checkpoint (or moved to another VM) resumes. Java cannot save a thread's stack, so a restored VR
+     * resumes by running {@link #main()} again from the top with the fields it had here; fields marked
+     * {@code transient} are not saved (they hold their initial values after a restore).
+     *
+     * <p>A VR that never calls this method is frozen while it <em>receives</em> ({@code recv},
+     * {@code poll}): write its main so that every receive is at a place where the fields say all it
+     * has done, as in an event loop. A VR that calls it (usually first thing in each iteration of its
+     * main loop) is from then on frozen only here, at an iteration the checkpoint chooses for all such
+     * VRs of the application: keep the loop counter and all progress in fields, so that running main
+     * again continues with the iteration it was about to start.
+     *
+     * <pre>{@code
+     * public class Heat extends VirtualResource {
+     *     private int step;                   // progress lives in fields: saved by checkpoints
+     *     private double[] cells;
+     *     private transient long started;     // not saved
+     *
+     *     @Override protected void main() {
+     *         if (cells == null) cells = initialCells();   // false after a restore: setup is not redone
+     *         while (step < 1000) {
+     *             checkpoint();               // frozen here; a restored copy continues here
+     *             cells = relax(exchangeHalos(cells));
+     *             step++;
+     *         }
+     *         send(parent(), "cells", cells);
+     *     }
+     * }
+     * }</pre>
+     *
+     * <p>When no checkpoint is under way this costs one uncontended lock.
+     *
+     * @throws RiverException if the thread is interrupted while frozen
+     */
+    protected final void checkpoint() {
+        try {
+            queue().safePoint().atCall();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RiverException("interrupted while frozen for a checkpoint", e);
+        }
+    }
+
     /** Messages waiting in this VR's queue. */
     public final int queueSize() {
         return queue().size();
@@ -316,6 +362,7 @@ public abstract class VirtualResource {
             if (!(t instanceof RiverException && Thread.currentThread().isInterrupted())) node.vrFailed(this, t);
         } finally {
             threads.remove(Thread.currentThread());
+            queue.safePoint().end();
             node.unregister(this);
         }
     }
@@ -327,6 +374,7 @@ public abstract class VirtualResource {
             if (vrInit()) main();
         } finally {
             threads.remove(Thread.currentThread());
+            queue.safePoint().end();
         }
     }
 
