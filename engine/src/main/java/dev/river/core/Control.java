@@ -32,6 +32,12 @@ final class Control {
     /** Interrupt a VR (its recv throws); answers Boolean found. */
     record Stop(UUID vr) {}
 
+    /** VR {@code vr} now lives on {@code vm} (after a migration or a restore); answers Boolean. */
+    record Route(UUID vr, String vm) {}
+
+    /** Bring a VR back from its image (migration) and start it; answers its UUID. */
+    record Install(byte[] image, String codeVm, UUID codeRef) {}
+
     /** Answer to a request: a value, or the error it raised. */
     record Reply(Object value, RemoteVrException error) {}
 
@@ -46,5 +52,5 @@ final class Control {
     }
 
     static final List<Class<?>> TYPES = List.of(Deploy.class, Fetch.class, Push.class, Status.class,
-            Allocate.class, Stop.class, Reply.class, Event.class);
+            Allocate.class, Stop.class, Route.class, Install.class, Reply.class, Event.class);
 }

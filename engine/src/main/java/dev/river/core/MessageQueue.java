@@ -1,12 +1,16 @@
 package dev.river.core;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
@@ -59,6 +63,10 @@ final class MessageQueue {
     private final Map<UUID, Long> delivered = new HashMap<>();
     /** Per sender UUID: messages held back behind a gap. Guarded by lock. */
     private final Map<UUID, Holdback> held = new HashMap<>();
+    /** Senders whose next message starts a new count, whatever its number (see {@link #restore}). Guarded by lock. */
+    private final Set<UUID> resync = new HashSet<>();
+    /** Once the owner has moved to another VM: where arriving messages go instead. Guarded by lock. */
+    private Consumer<Envelope> forward;
     private final ClassLoader loader;
 
     private final SafePoint safePoint = new SafePoint(this::wake);
@@ -96,6 +104,10 @@ final class MessageQueue {
     void append(Envelope env) {
         lock.lock();
         try {
+            if (forward != null) {
+                forward.accept(env);   // under the lock, so forwarded messages keep their arrival order
+                return;
+            }
             releaseExpiredGaps();
             if (env.seq == 0) {
                 link(env);
@@ -112,6 +124,8 @@ final class MessageQueue {
     private void sequence(Envelope env) {
         UUID src = env.src.uuid();
         long last = delivered.getOrDefault(src, 0L);
+        boolean restart = resync.remove(src);
+        if (restart) last = env.seq - 1;
         if (env.seq <= last) {
             LOG.log(System.Logger.Level.DEBUG, "dropped a second copy of message " + env.seq + " from " + env.src);
             return;
@@ -292,6 +306,98 @@ final class MessageQueue {
             else p = n;
         }
         garbage = 0;
+    }
+
+    // ---------------------------------------------------------------- images (checkpoints, migration)
+
+    /**
+     * What a queue holds, for a VR's image: receivable messages in order, the in-order position of each
+     * sender's channel, and messages held back behind a gap.
+     */
+    record Image(List<Envelope> queued, Map<UUID, Long> delivered, List<Envelope> held) {}
+
+    /** A copy of the queue's contents; the queue is unchanged (its owner is frozen, so nothing is taken meanwhile). */
+    Image image() {
+        lock.lock();
+        try {
+            List<Envelope> heldNow = new ArrayList<>();
+            for (Holdback h : held.values()) heldNow.addAll(h.waiting.values());
+            return new Image(snapshot(), new HashMap<>(delivered), heldNow);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Fills a new queue from an image. Senders in {@code resyncing} continue from whatever number they
+     * send next: after a restore they are the VRs outside the restored application, whose counts went
+     * on after the checkpoint was taken.
+     */
+    void restore(Image image, Collection<UUID> resyncing) {
+        lock.lock();
+        try {
+            delivered.putAll(image.delivered());
+            for (Envelope env : image.queued()) link(env);
+            for (Envelope env : image.held()) sequence(env);
+            resync.addAll(resyncing);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The owner now lives on another VM: hands every message not in {@code moved} (the image the new VM
+     * got) to {@code to}, in order, and from now on every arriving message too.
+     */
+    void forwardTo(Consumer<Envelope> to, Collection<Envelope> moved) {
+        lock.lock();
+        try {
+            Set<Envelope> sent = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            sent.addAll(moved);
+            for (Envelope env : snapshot()) if (!sent.contains(env)) to.accept(env);
+            for (Holdback h : held.values()) for (Envelope env : h.waiting.values()) if (!sent.contains(env)) to.accept(env);
+            held.clear();
+            drain();
+            forward = to;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Per sender, the highest sequence number appended in order. */
+    Map<UUID, Long> delivered() {
+        lock.lock();
+        try {
+            return new HashMap<>(delivered);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until, for each sender in {@code counts}, every message up to that number has been appended
+     * (a checkpoint's "the wire is empty" condition); false if the deadline passed first.
+     */
+    boolean awaitDelivered(Map<UUID, Long> counts, long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (true) {
+                boolean all = true;
+                for (Map.Entry<UUID, Long> c : counts.entrySet()) {
+                    if (delivered.getOrDefault(c.getKey(), 0L) < c.getValue()) {
+                        all = false;
+                        break;
+                    }
+                }
+                if (all) return true;
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) return false;
+                changed.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A snapshot of the queued messages, decoded, for status displays. */

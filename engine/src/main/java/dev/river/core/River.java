@@ -107,6 +107,11 @@ public final class River {
         return Node.embedded().address;
     }
 
+    /** Whether {@code vr} is a driver made by {@link #attach} (no main; never frozen or moved). */
+    static boolean isDriver(VirtualResource vr) {
+        return vr instanceof Driver;
+    }
+
     private static final class Driver extends VirtualResource {
         private final String name;
 

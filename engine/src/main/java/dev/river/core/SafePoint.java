@@ -117,9 +117,19 @@ final class SafePoint {
      * passed it keeps running and reports so in the returned state.
      */
     State freeze(long wantedCall) {
+        return freeze(wantedCall, false);
+    }
+
+    /** Requests a freeze at the next safe point, whatever the style (moving one VR). */
+    State freezeAtNext() {
+        return freeze(0, true);
+    }
+
+    private State freeze(long wantedCall, boolean next) {
         State st;
         lock.lock();
         try {
+            if (next) wantedCall = calls + 1;
             requested = true;
             if (style == Style.LOOP && wantedCall > 0 && (calls < wantedCall || (parked && calls == wantedCall))) {
                 target = wantedCall;

@@ -42,13 +42,15 @@ import java.util.function.Predicate;
  * }</pre>
  *
  * <p>Messaging ({@link #send}, {@link #recv}, {@link #poll}) is thread-safe. A VR's fields are its
- * state: they are what a checkpoint saves (minus {@code transient} ones).
+ * state: they are what a checkpoint saves (minus {@code transient} ones); see {@link #checkpoint()}.
  */
 public abstract class VirtualResource {
+    // The runtime's own fields are transient: a checkpoint saves the subclass's fields, and the
+    // identity (self, parent, args, app) separately, in the VR's image (VrImage).
     private transient Node node;
-    private VrId self;
-    private VrId parent;
-    private Object[] args = new Object[0];
+    private transient VrId self;
+    private transient VrId parent;
+    private transient Object[] args = new Object[0];
     /** The application: the UUID of the root VR (the initiator, or the driver) that this VR descends from. */
     private transient UUID app;
     private transient ClassLoader loader;
@@ -56,6 +58,7 @@ public abstract class VirtualResource {
     private transient MessageQueue queue;
     private final transient Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final transient Channels channels = new Channels();
+    private transient volatile boolean started;
 
     /** Runs on the initiator only, before {@link #main()}; return false to stop without running main. */
     protected boolean vrInit() throws Exception {
@@ -255,7 +258,7 @@ public abstract class VirtualResource {
 
     /** Asks the VM running {@code vr} to interrupt it (its blocking calls throw). */
     public final void stop(VrId vr) {
-        node().request(vr.vm(), new Control.Stop(vr.uuid()));
+        node().request(node().locate(vr), new Control.Stop(vr.uuid()));
     }
 
     /** Ships classes (and nested/inner classes they own) to {@code vms} before they are needed; returns the bytes sent. */
@@ -348,6 +351,7 @@ public abstract class VirtualResource {
 
     /** Starts main on a thread of its own (a deployed VR). */
     final void start() {
+        started = true;
         Thread t = new Thread(this::runDeployed, "vr-" + getClass().getSimpleName() + "-" + self.uuid().toString().substring(0, 8));
         t.setContextClassLoader(loader);
         t.setDaemon(true);
@@ -358,17 +362,20 @@ public abstract class VirtualResource {
     private void runDeployed() {
         try {
             main();
+        } catch (Node.Relocated moved) {
+            // This copy was moved to another VM and runs on there; it ends quietly.
         } catch (Throwable t) {
             if (!(t instanceof RiverException && Thread.currentThread().isInterrupted())) node.vrFailed(this, t);
         } finally {
             threads.remove(Thread.currentThread());
+            node.unregister(this);       // first: it records the channel counters a checkpoint reads once end() is seen
             queue.safePoint().end();
-            node.unregister(this);
         }
     }
 
     /** Runs vrInit and main on the calling thread (the initiator). */
     final void runInitiator() throws Exception {
+        started = true;
         threads.add(Thread.currentThread());
         try {
             if (vrInit()) main();
@@ -376,6 +383,10 @@ public abstract class VirtualResource {
             threads.remove(Thread.currentThread());
             queue.safePoint().end();
         }
+    }
+
+    final boolean ownsThread(Thread t) {
+        return threads.contains(t);
     }
 
     final void interruptThreads() {
@@ -393,6 +404,11 @@ public abstract class VirtualResource {
     final Node node() {
         queue();
         return node;
+    }
+
+    /** Whether main has been started (a VR restored from an image is registered first, started later). */
+    final boolean started() {
+        return started;
     }
 
     /** Sequence numbers of the messages this VR sent, per destination. */
