@@ -21,9 +21,12 @@ import java.util.concurrent.ExecutionException;
  * and images, and routes. Applications do not use it.
  *
  * <pre>{@code
+ * record Statuses(UUID app) implements VmTask<List<VmContext.Status>> {
+ *     public List<VmContext.Status> run(VmContext vm) { return vm.statuses(app); }
+ * }
  * VmContext here = VmContext.of(driver);
  * for (VmInfo e : here.engines()) {
- *     List<VmContext.Status> s = here.callAndWait(e.address(), vm -> vm.statuses(app), Duration.ofSeconds(5));
+ *     System.out.println(here.callAndWait(e.address(), new Statuses(driver.app()), Duration.ofSeconds(5)));
  * }
  * }</pre>
  */
