@@ -106,10 +106,7 @@ final class Coordinator {
                             s.file(), s.bytes(), s.crc()));
                 }
             }
-            if (vrs.isEmpty()) {
-                throw new CheckpointException(epoch, "application " + app + " has no VRs on the VMs reached (" + vms
-                        + "); nothing to checkpoint");
-            }
+            if (vrs.isEmpty()) throw new NothingToSave(epoch, app, vms);
             thaw(vms, token, accountedEnded);
             thawed = true;
             Duration frozenFor = Duration.ofNanos(System.nanoTime() - t0);
@@ -119,14 +116,18 @@ final class Coordinator {
             return c;
         } catch (RuntimeException | IOException e) {
             if (!thawed) thaw(vms, token, Set.of());
+            if (e instanceof NothingToSave) {
+                store.delete(app, epoch);
+                throw (NothingToSave) e;
+            }
             try {
                 store.delete(app, epoch);
             } catch (RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
-            if (e instanceof CheckpointException ce) throw ce;
-            throw new CheckpointException(epoch, "checkpoint epoch " + epoch + " of application " + app + " failed: "
-                    + e.getMessage() + ". The application runs on; nothing was saved", e);
+            String why = e instanceof CheckpointException ? e.getMessage()
+                    : "checkpoint epoch " + epoch + " of application " + app + " failed: " + e.getMessage();
+            throw new CheckpointException(epoch, why + "\nThe application runs on; nothing was saved.", e);
         }
     }
 
@@ -169,8 +170,7 @@ final class Coordinator {
         if (!stuck.isEmpty()) {
             throw new CheckpointException(epoch, "checkpoint epoch " + epoch + " of application " + app
                     + " could not freeze every VR at a safe point within " + timeout.toSeconds() + " s:\n  "
-                    + String.join("\n  ", stuck) + "\nThe application runs on; nothing was saved. See docs/checkpoint.md"
-                    + " (safe points) for how to write VRs that can be frozen");
+                    + String.join("\n  ", stuck) + "\nSee docs/checkpoint.md (safe points) for how to write VRs that can be frozen.");
         }
     }
 
@@ -235,5 +235,15 @@ final class Coordinator {
                     + "application " + app + ") on " + failed.size() + " VM(s):\n  " + String.join("\n  ", failed), first);
         }
         return out;
+    }
+
+    /** The application has no VR left (it ended): there is nothing to checkpoint. */
+    static final class NothingToSave extends CheckpointException {
+        private static final long serialVersionUID = 1L;
+
+        NothingToSave(long epoch, UUID app, List<String> vms) {
+            super(epoch, "application " + app + " has no VRs on the VMs reached (" + String.join(", ", vms)
+                    + "); nothing to checkpoint");
+        }
     }
 }

@@ -44,13 +44,19 @@ public final class Periodic implements AutoCloseable {
     private void tick() {
         try {
             last = checkpoints.save();
-            taken.incrementAndGet();
+            synchronized (this) {
+                taken.incrementAndGet();
+                notifyAll();
+            }
         } catch (RuntimeException e) {
             failed.incrementAndGet();
             lastError = e;
-            if (e.getMessage() != null && e.getMessage().contains("has no VRs")) {
+            if (e instanceof Coordinator.NothingToSave) {
                 LOG.log(System.Logger.Level.INFO, "application " + checkpoints.app() + " has ended; periodic checkpoints stop");
                 timer.shutdown();
+                synchronized (this) {
+                    notifyAll();
+                }
             } else {
                 LOG.log(System.Logger.Level.WARNING, "periodic checkpoint failed: " + e.getMessage());
             }
@@ -60,6 +66,20 @@ public final class Periodic implements AutoCloseable {
     /** Checkpoints taken so far. */
     public int taken() {
         return taken.get();
+    }
+
+    /**
+     * Waits until this schedule has taken {@code n} checkpoints; false if {@code timeout} passed first
+     * (or the schedule stopped).
+     */
+    public synchronized boolean awaitTaken(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (taken.get() < n && !timer.isShutdown()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return taken.get() >= n;
     }
 
     /** Checkpoints that failed so far. */
