@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "river", mixinStandardHelpOptions = true, version = "River for Java 0.1",
         description = "River: parallel and distributed programming from Java and Jupyter.",
         subcommands = {EngineCommand.class, EnginesCommand.class, StatusCommand.class, ClasspathCommand.class, RunCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class})
 public final class RiverCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

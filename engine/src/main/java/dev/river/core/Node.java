@@ -1,6 +1,8 @@
 package dev.river.core;
 
 import dev.river.discovery.Discovery;
+import dev.river.security.ClusterSecret;
+import dev.river.security.FrameAuth;
 import dev.river.sfm.Attributes;
 import dev.river.sfm.Codec;
 
@@ -57,6 +59,10 @@ final class Node implements AutoCloseable {
     private final Map<String, CompletableFuture<byte[]>> codeCache = new ConcurrentHashMap<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
+    private final AtomicLong counter = new AtomicLong();            // numbers every frame this VM sends (replay protection)
+    private final AtomicLong rejected = new AtomicLong();           // frames dropped: unauthenticated, replayed, malformed, over limits
+    final FrameAuth auth;
+    private final long queueLimit = NodeConfig.queueLimitBytes();
 
     /** A request waiting for its reply, and where it went (so a lost VM fails its requests at once). */
     private record Pending(String vm, CompletableFuture<byte[]> reply) {}
@@ -87,6 +93,7 @@ final class Node implements AutoCloseable {
 
     Node(NodeConfig config) {
         this.config = config;
+        this.auth = new FrameAuth(ClusterSecret.load().key());
         this.transport = new Transport(config.bind(), config.port(), config.name() == null ? "vm" : config.name(), this::onIncoming);
         String bound = transport.address();
         this.address = config.wildcard() ? advertisedHost() + bound.substring(bound.lastIndexOf(':')) : bound;
@@ -214,19 +221,32 @@ final class Node implements AutoCloseable {
             if (vr == null) {
                 throw new UndeliverableException(dest, "cannot send to " + dest + ": no such VR on this VM (it has ended, or the id is wrong)");
             }
-            vr.queue().append(new Envelope(src, dest, msg.body(), msg.blobs(), from.channels().next(dest.uuid())));
+            if (!vr.queue().offer(new Envelope(src, dest, msg.body(), msg.blobs(), from.channels().next(dest.uuid())), queueLimit)) {
+                throw new UndeliverableException(dest, "cannot send to " + dest + ": its queue holds " + (vr.queue().bytes() >> 20)
+                        + " MiB of unread messages (limit RIVER_QUEUE_MB=" + (queueLimit >> 20) + "); the receiver is not keeping up");
+            }
             return;
         }
         if (lostVms.contains(vm)) {
             throw new UndeliverableException(dest, "cannot send to " + dest + ": its VM " + vm
                     + " stopped answering and was dropped by discovery");
         }
-        byte[][] frames = new byte[2 + msg.blobs().size()][];
         // A MSG header's request-id field carries the channel sequence number.
-        frames[0] = Proto.header(Proto.MSG, from.channels().next(dest.uuid()), dest.uuid(), src.uuid(), address);
-        frames[1] = msg.body();
-        for (int i = 0; i < msg.blobs().size(); i++) frames[2 + i] = msg.blobs().get(i);
-        transport.send(vm, frames);
+        post(vm, Proto.MSG, from.channels().next(dest.uuid()), dest.uuid(), src.uuid(), msg.body(), msg.blobs());
+    }
+
+    /** Frames a message (numbered, stamped, sealed with the cluster key) and queues it for {@code vm}. */
+    private void post(String vm, byte kind, long reqId, UUID dest, UUID src, byte[] body, List<byte[]> blobs) {
+        post(vm, kind, reqId, dest, src, address, body, blobs);
+    }
+
+    /** As above, naming {@code srcVm} as the sender's VM: a forwarded message keeps its sender's. */
+    private void post(String vm, byte kind, long reqId, UUID dest, UUID src, String srcVm, byte[] body, List<byte[]> blobs) {
+        byte[][] frames = new byte[2 + blobs.size()][];
+        frames[0] = Proto.header(kind, reqId, dest, src, id, counter.incrementAndGet(), System.currentTimeMillis(), srcVm);
+        frames[1] = body;
+        for (int i = 0; i < blobs.size(); i++) frames[2 + i] = blobs.get(i);
+        transport.send(vm, auth.seal(frames));
     }
 
     // ---------------------------------------------------------------- routes (migration, restore)
@@ -252,19 +272,18 @@ final class Node implements AutoCloseable {
         }
     }
 
-    /** Sends a message that arrived for a VR that moved away to where it went, unchanged; tells its sender's VM once. */
+    /**
+     * Sends a message that arrived for a VR that moved away on to where it went, with its sender and
+     * sequence number (sealed afresh by this VM); tells its sender's VM the new route, once.
+     */
     private void forward(Proto.Header h, List<byte[]> frames, String to) {
-        transport.send(to, frames.toArray(new byte[0][]));
-        tellRoute(h.srcVm(), h.dest(), to);
+        post(to, h.kind(), h.reqId(), h.dest(), h.src(), h.srcVm(), frames.get(1), List.copyOf(frames.subList(2, frames.size())));
+        if (h.kind() == Proto.MSG) tellRoute(h.srcVm(), h.dest(), to);
     }
 
     /** As {@link #forward}, for a message taken out of the queue of a VR that is leaving. */
     private void forward(Envelope env, String to) {
-        byte[][] frames = new byte[2 + env.blobs.size()][];
-        frames[0] = Proto.header(Proto.MSG, env.seq, env.dest.uuid(), env.src.uuid(), env.src.vm());
-        frames[1] = env.body;
-        for (int i = 0; i < env.blobs.size(); i++) frames[2 + i] = env.blobs.get(i);
-        transport.send(to, frames);
+        post(to, Proto.MSG, env.seq, env.dest.uuid(), env.src.uuid(), env.src.vm(), env.body, env.blobs);
         tellRoute(env.src.vm(), env.dest.uuid(), to);
     }
 
@@ -294,15 +313,29 @@ final class Node implements AutoCloseable {
             deliverEvent(local, event);
             return;
         }
-        transport.send(locate(dest), Proto.header(Proto.EVENT, 0, dest.uuid(), Proto.nil(), address),
-                Codec.encode(event, engineLoader));
+        post(locate(dest), Proto.EVENT, 0, dest.uuid(), Proto.nil(), Codec.encode(event, engineLoader), List.of());
     }
 
     /** Called on the network thread for every received message; must not block. */
     private void onIncoming(Transport.Incoming in) {
-        List<byte[]> frames = in.frames();
-        if (frames.size() < 2) throw new IllegalArgumentException("message with " + frames.size() + " frames");
-        Proto.Header h = Proto.parse(frames.get(0));
+        List<byte[]> sealed = in.frames();
+        // Authenticate before anything is decoded: an unauthenticated frame never reaches Kryo.
+        if (sealed.size() < 3 || !auth.verify(sealed.toArray(byte[][]::new))) {
+            reject("a frame without a valid cluster MAC (" + sealed.size() + " parts); is the sender using this cluster's secret?");
+            return;
+        }
+        List<byte[]> frames = sealed.subList(0, sealed.size() - 1);
+        Proto.Header h;
+        try {
+            h = Proto.parse(frames.get(0));
+        } catch (IllegalArgumentException e) {
+            reject("an authenticated but malformed header: " + e.getMessage());
+            return;
+        }
+        if (!auth.accept(h.vm(), h.counter(), h.stamp())) {
+            reject("a replayed or stale frame from " + h.srcVm() + " (counter " + h.counter() + ")");
+            return;
+        }
         byte[] body = frames.get(1);
         switch (h.kind()) {
             case Proto.MSG -> {
@@ -310,7 +343,12 @@ final class Node implements AutoCloseable {
                 VrId dest = new VrId(h.dest(), address);
                 String to;
                 if (vr != null) {
-                    vr.queue().append(new Envelope(h.srcId(), dest, body, frames.size() > 2 ? frames.subList(2, frames.size()) : List.of(), h.reqId()));
+                    Envelope env = new Envelope(h.srcId(), dest, body, frames.size() > 2 ? List.copyOf(frames.subList(2, frames.size())) : List.of(), h.reqId());
+                    if (!vr.queue().offer(env, queueLimit)) {
+                        sendEvent(h.srcId(), new Control.Event("undeliverable", "a message to " + dest + " was refused: its queue holds "
+                                + (vr.queue().bytes() >> 20) + " MiB of unread messages (limit RIVER_QUEUE_MB=" + (queueLimit >> 20)
+                                + "); the receiver is not keeping up", null));
+                    }
                 } else if ((to = moved.get(h.dest())) != null) {
                     forward(h, frames, to);
                 } else {
@@ -327,10 +365,23 @@ final class Node implements AutoCloseable {
                 VirtualResource vr = vrs.get(h.dest());
                 String to;
                 if (vr != null) deliverEvent(vr, (Control.Event) Codec.decode(body, engineLoader));
-                else if ((to = moved.get(h.dest())) != null) transport.send(to, frames.toArray(new byte[0][]));
+                else if ((to = moved.get(h.dest())) != null) forward(h, frames, to);
             });
             default -> throw new IllegalArgumentException("unknown kind " + h.kind());
         }
+    }
+
+    /** Drops a frame, logging the first few and then one in a thousand, so a flood cannot fill the log. */
+    private void reject(String why) {
+        long n = rejected.incrementAndGet();
+        if (n <= 10 || n % 1000 == 0) {
+            LOG.log(System.Logger.Level.WARNING, "dropped " + why + " [" + n + " dropped so far]");
+        }
+    }
+
+    /** Frames dropped so far (unauthenticated, replayed, malformed). */
+    long rejectedFrames() {
+        return rejected.get();
     }
 
     private void deliverEvent(VirtualResource vr, Control.Event e) {
@@ -367,12 +418,14 @@ final class Node implements AutoCloseable {
         long id = requestIds.incrementAndGet();
         CompletableFuture<byte[]> raw = new CompletableFuture<>();
         pending.put(id, new Pending(vm, raw));
-        transport.send(vm, Proto.header(Proto.REQ, id, Proto.nil(), Proto.nil(), address), Codec.encode(req, engineLoader));
+        post(vm, Proto.REQ, id, Proto.nil(), Proto.nil(), Codec.encode(req, engineLoader), List.of());
         return raw.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((bytes, err) -> {
             pending.remove(id);
             if (err != null) {
                 Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
                 if (cause instanceof TimeoutException) {
+                    LOG.log(System.Logger.Level.WARNING, "no answer to " + Control.describe(req) + " #" + id + " from " + vm
+                            + "; " + transport.describe(vm));
                     throw new RiverException("VM " + vm + " did not answer " + Control.describe(req) + " within "
                             + timeout.toMillis() + " ms; it may have stopped or be unreachable. Check `river status`", cause);
                 }
@@ -400,7 +453,7 @@ final class Node implements AutoCloseable {
         } catch (RuntimeException e) {
             bytes = Codec.encode(new Control.Reply(null, RemoteVrException.of(e, null, "VM " + name + " could not encode its answer")), engineLoader);
         }
-        transport.send(h.srcVm(), Proto.header(Proto.REPLY, h.reqId(), Proto.nil(), id, address), bytes);
+        post(h.srcVm(), Proto.REPLY, h.reqId(), Proto.nil(), id, bytes, List.of());
     }
 
     private Object handle(Object req) {

@@ -110,6 +110,16 @@ public record NodeConfig(String name, String bind, int port, int discoveryPort, 
         }
     }
 
+    /** Largest message part a VM accepts, in bytes ({@code RIVER_MAX_FRAME_MB}, default 1024): bigger ones cut the connection. */
+    public static long maxFrameBytes() {
+        return Long.parseLong(env("RIVER_MAX_FRAME_MB", "1024")) << 20;
+    }
+
+    /** Bytes of undelivered messages one VR may hold ({@code RIVER_QUEUE_MB}, default 1024); more are refused. */
+    public static long queueLimitBytes() {
+        return Long.parseLong(env("RIVER_QUEUE_MB", "1024")) << 20;
+    }
+
     private static String env(String name, String dflt) {
         String v = System.getenv(name);
         if (v == null) v = System.getProperty(name.toLowerCase(java.util.Locale.ROOT).replace('_', '.'));

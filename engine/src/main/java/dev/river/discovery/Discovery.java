@@ -1,6 +1,8 @@
 package dev.river.discovery;
 
 import dev.river.core.VmInfo;
+import dev.river.security.ClusterSecret;
+import dev.river.security.FrameAuth;
 import org.zeromq.ZBeacon;
 
 import java.net.InetAddress;
@@ -49,7 +51,9 @@ public final class Discovery implements AutoCloseable {
     private final List<Consumer<VmInfo>> foundListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
     private final long startNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicLong rejectedBeacons = new java.util.concurrent.atomic.AtomicLong();
     private final ZBeacon beacon;
+    private final FrameAuth beaconAuth;   // its own replay table: beacon stamps are not frame counters
 
     /**
      * @param self   this VM's current info (its load and allocation change), or null for a client
@@ -62,9 +66,10 @@ public final class Discovery implements AutoCloseable {
         this.wildcardHost = wildcardHost;
         this.prober = prober;
         this.peers.addAll(config.peers());
+        this.beaconAuth = new FrameAuth(ClusterSecret.load().key());
         ZBeacon b = null;
         if (config.port() > 0) {
-            byte[] payload = self != null ? Beacons.encode(self.get(), wildcardHost) : Beacons.PREFIX;
+            byte[] payload = self != null ? Beacons.encode(self.get(), wildcardHost, beaconAuth) : Beacons.PREFIX;
             b = new ZBeacon.Builder()
                     .client(config.broadcastAddress())
                     .port(config.port())
@@ -94,7 +99,12 @@ public final class Discovery implements AutoCloseable {
     private void onBeacon(InetAddress sender, byte[] payload) {
         try {
             if (payload.length == Beacons.PREFIX.length) return;   // a client's silent beacon
-            seen(Beacons.decode(payload, sender));
+            seen(Beacons.decode(payload, sender, beaconAuth));
+        } catch (Beacons.ReplayedBeacon e) {
+            // a repeat of the last beacon, or a replay: nothing new either way
+        } catch (SecurityException e) {
+            long n = rejectedBeacons.incrementAndGet();
+            if (n <= 10 || n % 1000 == 0) LOG.log(System.Logger.Level.WARNING, "ignored a beacon: " + e.getMessage() + " [" + n + " so far]");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "ignored a malformed beacon from " + sender + ": " + e.getMessage());
         }
@@ -115,7 +125,7 @@ public final class Discovery implements AutoCloseable {
     private void tick() {
         try {
             if (beacon != null && self != null && config.announce()) {
-                beacon.setBeacon(Beacons.encode(self.get(), wildcardHost));
+                beacon.setBeacon(Beacons.encode(self.get(), wildcardHost, beaconAuth));
             }
             for (String peer : peers) {
                 prober.apply(peer).whenComplete((vms, err) -> {
