@@ -1,6 +1,7 @@
 package dev.river.cli;
 
 import dev.river.bench.SfmBench;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -8,13 +9,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code river bench ...}: benchmarks, one subcommand per part of River. */
+/**
+ * {@code river bench ...}: the benchmarks, one subcommand per part of River. Each starts its own
+ * local engines and prints a table, or JSON with {@code --json}.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks; each starts its own local engines. --json prints machine-readable figures.",
-        subcommands = {BenchCommand.Sfm.class})
+        description = "Run a benchmark and print its figures (--json for machine-readable output).",
+        subcommands = {BenchCommand.Sfm.class, TrickleBenchCommand.class})
 final class BenchCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {

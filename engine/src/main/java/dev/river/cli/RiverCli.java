@@ -28,6 +28,8 @@ public final class RiverCli implements Runnable {
         Logging.configure(System.getenv().getOrDefault("RIVER_LOG", "warning"));
         CommandLine cl = new CommandLine(new RiverCli());
         cl.setOverwrittenOptionsAllowed(true);   // the last --port wins, so wrappers can pass defaults first
+        // `river run X.java --flag` passes --flag to the program, as `java X.java --flag` does
+        cl.getSubcommands().get("run").setStopAtPositional(true);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("river: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             if (System.getenv("RIVER_DEBUG") != null) ex.printStackTrace(cmd.getErr());

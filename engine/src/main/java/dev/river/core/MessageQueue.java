@@ -43,7 +43,8 @@ final class MessageQueue {
     }
 
     private static final class Node {
-        final Envelope env;
+        /** Null once taken: a taken node may stay linked for a while, its payload must not. */
+        volatile Envelope env;
         volatile Node next;
         final AtomicBoolean taken = new AtomicBoolean();
 
@@ -271,9 +272,14 @@ final class MessageQueue {
             if (deadline != 0) deadline += frozen;
             checkAlerts();
             while (cur != null) {
-                if (!cur.taken.get() && p.matches(decode(prev, cur)) && cur.taken.compareAndSet(false, true)) {
-                    unlink(prev, cur);
-                    return cur.env.message(loader);
+                Envelope env = cur.env;
+                if (env != null && !cur.taken.get()) {
+                    Message m = decode(prev, cur, env);
+                    if (p.matches(m) && cur.taken.compareAndSet(false, true)) {
+                        cur.env = null;
+                        unlink(prev, cur, env.size());
+                        return m;
+                    }
                 }
                 prev = cur;
                 cur = cur.next;
@@ -312,12 +318,15 @@ final class MessageQueue {
     }
 
     /** Decodes a queued message; one that cannot be decoded is removed and reported, so it never blocks the queue. */
-    private Message decode(Node prev, Node cur) {
+    private Message decode(Node prev, Node cur, Envelope env) {
         try {
-            return cur.env.message(loader);
+            return env.message(loader);
         } catch (RuntimeException | LinkageError e) {
-            if (cur.taken.compareAndSet(false, true)) unlink(prev, cur);
-            throw new RiverException("a message from " + cur.env.src + " could not be decoded and was dropped: "
+            if (cur.taken.compareAndSet(false, true)) {
+                cur.env = null;
+                unlink(prev, cur, env.size());
+            }
+            throw new RiverException("a message from " + env.src + " could not be decoded and was dropped: "
                     + e + ". Is the sender's class available to this VR (code shipping), and are both on the same River version?", e);
         }
     }
@@ -328,7 +337,11 @@ final class MessageQueue {
         try {
             List<Envelope> out = new ArrayList<>();
             for (Node n = head.next; n != null; n = n.next) {
-                if (n.taken.compareAndSet(false, true)) out.add(n.env);
+                Envelope env = n.env;
+                if (env != null && n.taken.compareAndSet(false, true)) {
+                    n.env = null;
+                    out.add(env);
+                }
             }
             head.next = null;
             tail = head;
@@ -341,11 +354,11 @@ final class MessageQueue {
         }
     }
 
-    private void unlink(Node prev, Node cur) {
+    private void unlink(Node prev, Node cur, long envBytes) {
         lock.lock();
         try {
             size--;
-            bytes -= cur.env.size();
+            bytes -= envBytes;
             if (prev.next == cur && cur.next != null) {
                 prev.next = cur.next;
             } else if (++garbage > 64) {
@@ -460,7 +473,10 @@ final class MessageQueue {
     /** A snapshot of the queued messages, decoded, for status displays. */
     List<Envelope> snapshot() {
         List<Envelope> out = new ArrayList<>();
-        for (Node n = head.next; n != null; n = n.next) if (!n.taken.get()) out.add(n.env);
+        for (Node n = head.next; n != null; n = n.next) {
+            Envelope env = n.env;
+            if (env != null && !n.taken.get()) out.add(env);
+        }
         return out;
     }
 }

@@ -176,6 +176,11 @@ public final class Discovery implements AutoCloseable {
         foundListeners.add(listener);
     }
 
+    /** Stops running a listener given to {@link #onLost}. */
+    public void removeLost(Consumer<VmInfo> listener) {
+        lostListeners.remove(listener);
+    }
+
     /** Whether the VM is currently in the table. */
     public boolean isAlive(UUID vm) {
         return table.containsKey(vm);

@@ -30,7 +30,8 @@ import java.util.WeakHashMap;
  *   <li>records, enums, arrays, boxed primitives, strings, collections and maps travel as Kryo data;</li>
  *   <li>other classes must implement {@link Serializable} (as for Java serialization); fields marked
  *       {@code transient} are skipped;</li>
- *   <li>serializable lambdas and method references travel as {@code SerializedLambda};</li>
+ *   <li>serializable lambdas and method references travel as their {@code SerializedLambda} (see
+ *       {@link LambdaSerializer}): the receiver needs the defining class, which code shipping supplies;</li>
  *   <li>JDK classes that Kryo cannot reach into (strong encapsulation) and all throwables use Java
  *       serialization.</li>
  * </ul>
@@ -39,8 +40,7 @@ public final class Codec {
     private static final Map<ClassLoader, Pool<Kryo>> POOLS = new WeakHashMap<>();
 
     static {
-        // Kryo reports through MinLog; without --add-opens it warns once per instance that it resolves
-        // lambdas through their capturing class, which is the path River relies on. Keep it quiet.
+        // Kryo reports through MinLog, which would print warnings on stdout; River reports its own errors.
         com.esotericsoftware.minlog.Log.set(com.esotericsoftware.minlog.Log.LEVEL_ERROR);
     }
 
@@ -98,7 +98,7 @@ public final class Codec {
         kryo.setRegistrationRequired(false);
         kryo.setReferences(true);
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-        kryo.register(ClosureSerializer.Closure.class, new ClosureSerializer());
+        kryo.register(ClosureSerializer.Closure.class, new LambdaSerializer());
         ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
         kryo.addDefaultSerializer(Throwable.class, new JavaSerializer());
         kryo.setDefaultSerializer(new RiverSerializerFactory());
