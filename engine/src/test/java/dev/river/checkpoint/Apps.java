@@ -176,6 +176,7 @@ final class Apps {
     public static final class Spinner extends VirtualResource {
         @Override protected void main() {
             recv("spin", Match.ANY);
+            send(parent(), "spinning", true);
             long x = 0;
             while (!Thread.currentThread().isInterrupted()) x += System.nanoTime() & 1;
             if (x == 42) System.out.println(x);

@@ -133,6 +133,7 @@ class CheckpointTest {
             List<VrId> hs = holders(driver, 10);
             VrId spinner = driver.deploy(cluster.vms().get(0), Apps.Spinner.class);
             driver.send(spinner, "spin", true);
+            driver.recv(WAIT, "spinning", Match.ANY);
             Checkpoints cps = Checkpoints.of(driver).directory(dir).timeout(Duration.ofSeconds(2));
             CheckpointException e = assertThrows(CheckpointException.class, cps::save);
             System.out.println("cannot freeze: " + e.getMessage());
