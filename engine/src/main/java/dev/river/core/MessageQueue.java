@@ -417,6 +417,23 @@ final class MessageQueue {
     }
 
     /**
+     * Senders in {@code srcs} were restored from a checkpoint: their counts went back to what the
+     * checkpoint saved, so the next message from each starts a new count here (and what was held back
+     * from their lost run is dropped).
+     */
+    void restart(Collection<UUID> srcs) {
+        lock.lock();
+        try {
+            for (UUID src : srcs) {
+                if (delivered.containsKey(src) || held.containsKey(src)) resync.add(src);
+                held.remove(src);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * The owner now lives on another VM: hands every message not in {@code moved} (the image the new VM
      * got) to {@code to}, in order, and from now on every arriving message too.
      */

@@ -298,6 +298,13 @@ final class Node implements AutoCloseable {
         }
     }
 
+    /** VRs in {@code restarted} resumed from a checkpoint: every queue here restarts their channels (see MessageQueue#restart). */
+    void restartChannels(Set<UUID> restarted) {
+        for (VirtualResource vr : vrs.values()) {
+            if (!restarted.contains(vr.uuid().uuid())) vr.queue().restart(restarted);
+        }
+    }
+
     /** Tells every VM discovery knows where {@code vr} lives now. */
     void announceRoute(UUID vr, String vm) {
         learnRoute(vr, vm);

@@ -172,6 +172,16 @@ public final class VmContext {
         node.learnRoute(vr, vm);
     }
 
+    /**
+     * The VRs in {@code restored} resumed from a checkpoint, so their message counts went back: every
+     * queue on this VM (but theirs) takes the next message from each of them as the start of a new
+     * count. Call on every VM before they start, so that what they send again after a restore is
+     * delivered, not dropped as a copy of what their lost run had sent.
+     */
+    public void restartChannels(java.util.Set<UUID> restored) {
+        node.restartChannels(restored);
+    }
+
     /** Tells this VM and every engine it knows that {@code vr} lives on {@code vm}. */
     public void announceRoute(UUID vr, String vm) {
         node.announceRoute(vr, vm);

@@ -53,6 +53,19 @@ class MessageQueueTest {
     }
 
     @Test
+    void aSenderRestoredFromACheckpointCountsAgainAndIsHeard() throws Exception {
+        MessageQueue q = new MessageQueue(loader);
+        for (int i = 1; i <= 3; i++) q.append(seq(a, i, "n", i));
+        q.append(seq(a, 5, "n", 5));          // held back behind 4, which its lost run never sent
+        q.restart(List.of(a.uuid()));          // a resumed from a checkpoint taken after its message 1
+        q.append(seq(a, 2, "n", 20));         // its run goes on from there: 2 is new, not a copy
+        q.append(seq(a, 3, "n", 30));
+        List<Integer> got = new ArrayList<>();
+        for (Message m; (m = q.take(Pattern.ANYTHING, 0)) != null; ) got.add(m.getInt("n"));
+        assertEquals(List.of(1, 2, 3, 20, 30), got);
+    }
+
+    @Test
     void aGapThatNeverFillsIsSkippedSoTheChannelFlowsAgain() throws Exception {
         MessageQueue q = new MessageQueue(loader);
         q.append(seq(a, 1, "n", 1));
