@@ -180,10 +180,11 @@ final class Tasks {
         }
     }
 
-    /** Where restored or moved VRs live now. */
+    /** Restore, between the phases: where the restored VRs live now, and their channels restart. */
     record Routes(Map<UUID, String> routes) implements VmTask<Boolean> {
         @Override public Boolean run(VmContext vm) {
             routes.forEach(vm::learnRoute);
+            vm.restartChannels(Set.copyOf(routes.keySet()));
             return true;
         }
     }
