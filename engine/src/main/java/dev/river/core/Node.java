@@ -580,14 +580,16 @@ final class Node implements AutoCloseable {
             }
             return new AppFreeze(token, target);
         });
-        Map<VirtualResource, SafePoint.State> out = new java.util.LinkedHashMap<>();
-        for (VirtualResource vr : appVrs(app)) {
+        List<VirtualResource> members = appVrs(app);
+        for (VirtualResource vr : members) {
+            // The freeze is registered first and a move registers itself first, so one of the two sees the other.
             if (moving.contains(vr.uuid().uuid())) {
                 freezes.remove(app, f);
                 throw new RiverException(vr + " is being moved to another VM; checkpoint again once it has moved");
             }
-            out.put(vr, vr.queue().safePoint().freeze(target));
         }
+        Map<VirtualResource, SafePoint.State> out = new java.util.LinkedHashMap<>();
+        for (VirtualResource vr : members) out.put(vr, vr.queue().safePoint().freeze(target));
         return out;
     }
 
@@ -653,9 +655,12 @@ final class Node implements AutoCloseable {
         if (vr.parent() == null || River.isDriver(vr)) {
             throw new IllegalArgumentException(vr + " is an initiator or driver: it runs in the program that started it and cannot move");
         }
-        if (freezes.containsKey(vr.app())) throw new RiverException("a checkpoint of " + vr.app() + " is under way; move " + vr + " after it");
         if (!(vr.loader() instanceof VrClassLoader code)) throw new IllegalStateException(vr + " has no shipped code");
         if (!moving.add(u)) throw new RiverException(vr + " is already being moved");
+        if (freezes.containsKey(vr.app())) {
+            moving.remove(u);
+            throw new RiverException("a checkpoint of " + vr.app() + " is under way; move " + vr + " after it");
+        }
         SafePoint sp = vr.queue().safePoint();
         try {
             sp.freezeAtNext();
