@@ -27,14 +27,15 @@ import java.util.UUID;
  *
  * <pre>
  * image   := MAGIC:i32 VERSION:u16 class:utf uuid app parent? args:bytes
- *            style:u8 calls:i64 sent:counts delivered:counts fields:bytes queue:envs held:envs
+ *            style:u8 calls:i64 sent:counts delivered:counts queue:envs held:envs fields
  * counts  := n:i32 (uuid value:i64)*
  * envs    := n:i32 (src:uuid srcVm:utf seq:i64 body:bytes blobs:i32 bytes*)*
  * bytes   := length:i32 byte*
  * </pre>
  *
- * The fields are written by Kryo's field serializer in the VR's own class loader, with the same rules
- * as message payloads ({@link Codec}); the VR must be parked at a safe point while it is written.
+ * The fields come last, streamed by Kryo's field serializer in the VR's own class loader (no copy of
+ * a VR's large arrays is made), with the same rules as message payloads ({@link Codec}); the VR must
+ * be parked at a safe point while it is written.
  */
 final class VrImage {
     private static final int MAGIC = 0x5256494D;   // "RVIM"
@@ -66,18 +67,19 @@ final class VrImage {
         counts(out, vr.channels().snapshot());
         MessageQueue.Image q = vr.queue().image();
         counts(out, q.delivered());
-        bytes(out, fields(vr));
         envelopes(out, q.queued());
         envelopes(out, q.held());
         out.flush();
+        writeFields(vr, sink);
         return q.queued();
     }
 
-    private static byte[] fields(VirtualResource vr) {
+    private static void writeFields(VirtualResource vr, OutputStream sink) {
         Kryo kryo = Codec.obtain(vr.loader());
-        try (Output o = new Output(4096, -1)) {
+        Output o = new Output(sink, 1 << 16);   // not closed: the caller owns the stream
+        try {
             kryo.writeObject(o, vr, new FieldSerializer<>(kryo, vr.getClass()));
-            return o.toBytes();
+            o.flush();
         } catch (KryoException e) {
             throw new RiverException("cannot save the state of " + vr + ": " + e.getMessage()
                     + ". A VR's fields must be serializable (records, collections, arrays, Serializable classes);"
@@ -129,13 +131,12 @@ final class VrImage {
         long calls = in.readLong();
         Map<UUID, Long> sent = counts(in);
         Map<UUID, Long> delivered = counts(in);
-        byte[] fields = bytes(in);
         VrId self = new VrId(h.uuid(), node.address);
         List<Envelope> queued = envelopes(in, self);
         List<Envelope> held = envelopes(in, self);
         UUID ownCode = node.registerForward(codeVm, codeRef);
         vr.bind(node, self, parent != null ? parent : h.parent(), h.app(), args, loader, ownCode);
-        readFields(vr, fields, loader);
+        readFields(vr, in, loader);
         vr.channels().restore(sent);
         vr.queue().safePoint().restore(style, calls);
         Set<UUID> resyncing = new HashSet<>();
@@ -146,9 +147,9 @@ final class VrImage {
         return vr;
     }
 
-    private static void readFields(VirtualResource vr, byte[] fields, ClassLoader loader) {
+    private static void readFields(VirtualResource vr, InputStream fields, ClassLoader loader) {
         Kryo kryo = Codec.obtain(loader);
-        try (Input in = new Input(fields)) {
+        try (Input in = new Input(fields, 1 << 16)) {
             // Fill the instance made by the VR's constructor, so transient fields keep their initial values.
             FieldSerializer<VirtualResource> s = new FieldSerializer<>(kryo, vr.getClass()) {
                 @Override protected VirtualResource create(Kryo k, Input input, Class<? extends VirtualResource> type) {
