@@ -274,8 +274,7 @@ public final class Checkpoints {
         long epoch = last.map(Checkpoint::epoch).orElse(0L);
         List<VrStatus> out = new ArrayList<>();
         java.util.Set<UUID> seen = new java.util.HashSet<>();
-        Restorer r = new Restorer(here(), VmContext.codeOf(driver), app, store(), coordinator());
-        for (Map.Entry<String, CompletableFuture<List<VmContext.Status>>> e : r.statuses().entrySet()) {
+        for (Map.Entry<String, CompletableFuture<List<VmContext.Status>>> e : coordinator().statuses().entrySet()) {
             List<VmContext.Status> statuses;
             try {
                 statuses = VmContext.await(e.getValue());

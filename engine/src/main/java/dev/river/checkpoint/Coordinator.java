@@ -68,6 +68,13 @@ final class Coordinator {
         return new ArrayList<>(out);
     }
 
+    /** Asks every VM for the application's VRs there (answers as they come: a VM that does not answer fails its own future). */
+    Map<String, CompletableFuture<List<VmContext.Status>>> statuses() {
+        Map<String, CompletableFuture<List<VmContext.Status>>> fs = new LinkedHashMap<>();
+        for (String vm : vms()) fs.put(vm, here.call(vm, new Tasks.Statuses(app), Duration.ofSeconds(10)));
+        return fs;
+    }
+
     /** Takes a checkpoint; loop VRs freeze at call {@code wanted} (0: as soon as possible). */
     Checkpoint save(long wanted) {
         Path appDir = store.appDir(app);

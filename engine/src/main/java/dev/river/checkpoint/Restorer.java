@@ -100,7 +100,7 @@ final class Restorer {
     /** Two live copies of a VR would diverge: a restore needs the application stopped (its engines dead, say). */
     private void refuseIfRunning(long epoch) {
         List<String> alive = new ArrayList<>();
-        for (Map.Entry<String, CompletableFuture<List<VmContext.Status>>> e : statuses().entrySet()) {
+        for (Map.Entry<String, CompletableFuture<List<VmContext.Status>>> e : coordinator.statuses().entrySet()) {
             try {
                 for (VmContext.Status s : VmContext.await(e.getValue())) {
                     if (!"ended".equals(s.state())) alive.add(s.id() + " (" + s.className() + ") on " + e.getKey());
@@ -114,12 +114,6 @@ final class Restorer {
                     + String.join(", ", alive.subList(0, Math.min(4, alive.size()))) + (alive.size() > 4 ? ", ..." : "")
                     + "); restoring it would make second copies. Stop it first (or move single VRs with migrate)");
         }
-    }
-
-    Map<String, CompletableFuture<List<VmContext.Status>>> statuses() {
-        Map<String, CompletableFuture<List<VmContext.Status>>> fs = new LinkedHashMap<>();
-        for (String vm : coordinator.vms()) fs.put(vm, here.call(vm, new Tasks.Statuses(app), Duration.ofSeconds(10)));
-        return fs;
     }
 
     private void discard(Map<UUID, VrId> placed) {
