@@ -56,6 +56,7 @@ final class Node implements AutoCloseable {
     private final ClassLoader engineLoader = Node.class.getClassLoader();
     private final Map<UUID, VirtualResource> vrs = new ConcurrentHashMap<>();
     private final Map<UUID, Object> codeSources = new ConcurrentHashMap<>();      // ClassSource or Control.Forward
+    private final Map<ClassSource, UUID> refsBySource = new java.util.IdentityHashMap<>();   // guarded by itself
     private final Map<String, CompletableFuture<byte[]>> codeCache = new ConcurrentHashMap<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
@@ -188,10 +189,21 @@ final class Node implements AutoCloseable {
         app.put(vr.uuid().uuid(), vr.channels().snapshot());
     }
 
+    /**
+     * The code ref engines fetch {@code source}'s classes under. One source registered by several VRs
+     * (a kernel's drivers, successive Trickle sessions) keeps one ref, so classes engines cached or were
+     * injected with serve them all.
+     */
     UUID registerCode(ClassSource source) {
-        UUID ref = UUID.randomUUID();
-        codeSources.put(ref, source);
-        return ref;
+        synchronized (refsBySource) {
+            UUID ref = refsBySource.get(source);
+            if (ref == null) {
+                ref = UUID.randomUUID();
+                refsBySource.put(source, ref);
+                codeSources.put(ref, source);
+            }
+            return ref;
+        }
     }
 
     /** A code source that forwards to {@code vm}/{@code ref}, for a VR whose own children fetch through this VM. */
@@ -520,7 +532,10 @@ final class Node implements AutoCloseable {
         heldAllocations.put(vm, owner);
     }
 
-    /** Releases the owner's VMs and waits (briefly) for the answers, so a next allocate sees them free. */
+    /**
+     * Gives back the VMs {@code owner} holds and waits (a round trip, at most 2 s) until they have taken
+     * note, so that an application allocating right after finds them free.
+     */
     void releaseAllocations(UUID owner) {
         List<CompletableFuture<Object>> acks = new ArrayList<>();
         heldAllocations.entrySet().removeIf(e -> {
@@ -528,11 +543,11 @@ final class Node implements AutoCloseable {
             acks.add(requestAsync(e.getKey(), new Control.Allocate(owner, true), Duration.ofSeconds(2)));
             return true;
         });
-        for (CompletableFuture<Object> a : acks) {
+        for (CompletableFuture<Object> ack : acks) {
             try {
-                a.join();
+                ack.join();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "release not acknowledged (the lease expires anyway): " + e.getMessage());
+                LOG.log(System.Logger.Level.DEBUG, "a VM did not confirm a release (its lease expires on its own): " + e.getMessage());
             }
         }
     }

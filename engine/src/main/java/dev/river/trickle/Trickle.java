@@ -350,6 +350,11 @@ public final class Trickle implements AutoCloseable {
         return c.getMessage() == null ? c.toString() : c.getMessage();
     }
 
+    /** Whether {@link #close()} was called: a closed session runs nothing more. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     private void checkOpen() {
         if (closed) throw new IllegalStateException("this Trickle session is closed; connect a new one");
     }
