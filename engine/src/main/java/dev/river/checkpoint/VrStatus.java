@@ -4,7 +4,7 @@ import java.util.UUID;
 
 /**
  * One VR of an application as {@link Checkpoints#show()} sees it: what it does now and what the
- * newest checkpoint holds of it. {@link CheckpointHtml#vrs} renders a list of them as a table.
+ * newest checkpoint holds of it. The {@code %river checkpoint} magic shows a list of them as a table.
  *
  * <pre>{@code
  * for (VrStatus s : Checkpoints.of(driver).show()) {
