@@ -118,7 +118,7 @@ final class Dispatcher implements Runnable {
                     }
                 }
             }
-            if (job.items.isEmpty()) finish(job);
+            if (job.items.isEmpty() || job.isComplete()) finish(job);   // complete: resumed from a journal that had it all
         });
     }
 

@@ -1,6 +1,9 @@
 package dev.river.kernel;
 
+import dev.river.checkpoint.Checkpoint;
+import dev.river.checkpoint.VrStatus;
 import dev.river.core.VmInfo;
+import dev.river.magics.CheckpointTables;
 import dev.river.magics.Engines;
 import dev.river.magics.Rich;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
@@ -13,7 +16,7 @@ import java.util.List;
 /**
  * How a cell's value is shown: text for everything, and richer MIME types where the value has one — a
  * {@link Rich} (tables and bars of the magics) or a {@link DisplayData} as they are, a list of engines as
- * the engine table, an image as PNG.
+ * the engine table, a list of VR statuses or checkpoints as the checkpoint tables, an image as PNG.
  */
 final class Values {
     private Values() {}
@@ -27,6 +30,14 @@ final class Values {
         if (value instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(v -> v instanceof VmInfo)) {
             @SuppressWarnings("unchecked") List<VmInfo> vms = (List<VmInfo>) l;
             return of(Engines.table(vms));
+        }
+        if (value instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(v -> v instanceof VrStatus)) {
+            @SuppressWarnings("unchecked") List<VrStatus> vrs = (List<VrStatus>) l;
+            return of(CheckpointTables.vrs(vrs));
+        }
+        if (value instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(v -> v instanceof Checkpoint)) {
+            @SuppressWarnings("unchecked") List<Checkpoint> cps = (List<Checkpoint>) l;
+            return of(CheckpointTables.epochs(cps));
         }
         if (value != null && isImage(value)) {
             DisplayData d = image(value);
