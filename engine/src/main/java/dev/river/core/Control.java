@@ -11,8 +11,11 @@ import java.util.UUID;
 final class Control {
     private Control() {}
 
-    /** Create a VR of {@code className} (loaded through code shipping from {@code codeVm}/{@code codeRef}). */
-    record Deploy(UUID vr, String className, String codeVm, UUID codeRef, VrId parent, byte[] args) {}
+    /**
+     * Create a VR of {@code className} (loaded through code shipping from {@code codeVm}/{@code codeRef}),
+     * as a member of application {@code app} (the deployer's).
+     */
+    record Deploy(UUID vr, String className, String codeVm, UUID codeRef, VrId parent, UUID app, byte[] args) {}
 
     /** The bytes of a class or resource from the code source {@code codeRef}; answers byte[] or null. */
     record Fetch(UUID codeRef, String path) {}
@@ -29,6 +32,12 @@ final class Control {
     /** Interrupt a VR (its recv throws); answers Boolean found. */
     record Stop(UUID vr) {}
 
+    /** VR {@code vr} now lives on {@code vm} (after a migration or a restore); answers Boolean. */
+    record Route(UUID vr, String vm) {}
+
+    /** Bring a VR back from its image (migration) and start it; answers its UUID. */
+    record Install(byte[] image, String codeVm, UUID codeRef) {}
+
     /** Answer to a request: a value, or the error it raised. */
     record Reply(Object value, RemoteVrException error) {}
 
@@ -43,5 +52,5 @@ final class Control {
     }
 
     static final List<Class<?>> TYPES = List.of(Deploy.class, Fetch.class, Push.class, Status.class,
-            Allocate.class, Stop.class, Reply.class, Event.class);
+            Allocate.class, Stop.class, Route.class, Install.class, Reply.class, Event.class);
 }

@@ -13,13 +13,16 @@ final class Envelope {
     final VrId dest;
     final byte[] body;
     final List<byte[]> blobs;
+    /** Position on the channel src -> dest, from 1 (see {@link Channels}); 0 means unsequenced. */
+    final long seq;
     private Message decoded;   // guarded by this
 
-    Envelope(VrId src, VrId dest, byte[] body, List<byte[]> blobs) {
+    Envelope(VrId src, VrId dest, byte[] body, List<byte[]> blobs, long seq) {
         this.src = src;
         this.dest = dest;
         this.body = body;
         this.blobs = blobs;
+        this.seq = seq;
     }
 
     synchronized Message message(ClassLoader loader) {

@@ -56,6 +56,7 @@ final class Node implements AutoCloseable {
     private final ClassLoader engineLoader = Node.class.getClassLoader();
     private final Map<UUID, VirtualResource> vrs = new ConcurrentHashMap<>();
     private final Map<UUID, Object> codeSources = new ConcurrentHashMap<>();      // ClassSource or Control.Forward
+    private final Map<ClassSource, UUID> refsBySource = new java.util.IdentityHashMap<>();   // guarded by itself
     private final Map<String, CompletableFuture<byte[]>> codeCache = new ConcurrentHashMap<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
@@ -68,6 +69,21 @@ final class Node implements AutoCloseable {
     private record Pending(String vm, CompletableFuture<byte[]> reply) {}
     private final Set<String> lostVms = ConcurrentHashMap.newKeySet();
     private final Map<String, UUID> heldAllocations = new ConcurrentHashMap<>();   // vm address -> owner
+    /** Where VRs that are not here live now, as Route notices said (after a migration or a restore). */
+    private final Map<UUID, String> routes = new ConcurrentHashMap<>();
+    /** Forwarding pointers: VRs that moved away from this VM, and where to. */
+    private final Map<UUID, String> moved = new ConcurrentHashMap<>();
+    /** Route notices sent ("senderVm|vr|newVm"), so that each sender VM is told once. */
+    private final Set<String> told = ConcurrentHashMap.newKeySet();
+    /** Applications frozen here (a checkpoint is under way): VRs registered meanwhile are frozen too. */
+    private final Map<UUID, AppFreeze> freezes = new ConcurrentHashMap<>();
+    /** Channel counters of ended VRs, per application, until a checkpoint has accounted for them. */
+    private final Map<UUID, Map<UUID, Map<UUID, Long>>> endedChannels = new ConcurrentHashMap<>();
+    /** VRs being moved away from this VM (guards against a checkpoint thawing them midway). */
+    private final Set<UUID> moving = ConcurrentHashMap.newKeySet();
+
+    /** A freeze of one application on this VM: who asked ({@code token}) and the loop VRs' target call. */
+    record AppFreeze(String token, long target) {}
     private final ExecutorService control;
     private final ScheduledExecutorService timer;
     private final AtomicInteger vrCount = new AtomicInteger();
@@ -145,18 +161,56 @@ final class Node implements AutoCloseable {
     // ---------------------------------------------------------------- VRs
 
     void register(VirtualResource vr) {
-        vrs.put(vr.uuid().uuid(), vr);
+        UUID u = vr.uuid().uuid();
+        moved.remove(u);      // back here (a restore), or here for the first time
+        routes.remove(u);
+        vrs.put(u, vr);
         vrCount.incrementAndGet();
+        AppFreeze f = freezes.get(vr.app());
+        if (f != null && !River.isDriver(vr)) vr.queue().safePoint().freeze(f.target());
     }
 
     void unregister(VirtualResource vr) {
-        if (vrs.remove(vr.uuid().uuid()) != null) vrCount.decrementAndGet();
+        // By identity: a VR that moved away is already gone, and a copy restored here must stay.
+        if (vrs.remove(vr.uuid().uuid(), vr)) {
+            vrCount.decrementAndGet();
+            if (vr.started() && !River.isDriver(vr)) recordEnded(vr);
+        }
     }
 
+    /** Keeps an ended VR's channel counters: its last messages may still be on the wire when its application is checkpointed. */
+    private void recordEnded(VirtualResource vr) {
+        Map<UUID, Map<UUID, Long>> app = endedChannels.computeIfAbsent(vr.app(), k -> java.util.Collections.synchronizedMap(
+                new java.util.LinkedHashMap<>() {
+                    @Override protected boolean removeEldestEntry(Map.Entry<UUID, Map<UUID, Long>> e) {
+                        return size() > 4096;   // bounded: an application that never checkpoints must not grow this
+                    }
+                }));
+        app.put(vr.uuid().uuid(), vr.channels().snapshot());
+    }
+
+    /**
+     * The code ref engines fetch {@code source}'s classes under. One source registered by several VRs
+     * (a kernel's drivers, successive Trickle sessions) keeps one ref, so classes engines cached or were
+     * injected with serve them all.
+     */
     UUID registerCode(ClassSource source) {
-        UUID ref = UUID.randomUUID();
-        codeSources.put(ref, source);
-        return ref;
+        synchronized (refsBySource) {
+            UUID ref = refsBySource.get(source);
+            if (ref == null) {
+                ref = UUID.randomUUID();
+                refsBySource.put(source, ref);
+                codeSources.put(ref, source);
+            }
+            return ref;
+        }
+    }
+
+    /** A code source that forwards to {@code vm}/{@code ref}, for a VR whose own children fetch through this VM. */
+    UUID registerForward(String vm, UUID ref) {
+        UUID own = UUID.randomUUID();
+        codeSources.put(own, new Control.Forward(vm, ref));
+        return own;
     }
 
     List<VirtualResource> localVrs() {
@@ -165,33 +219,111 @@ final class Node implements AutoCloseable {
 
     // ---------------------------------------------------------------- messaging
 
-    /** Routes an encoded message: straight into a local queue, or to the network thread. */
-    void route(VrId src, VrId dest, Attributes.Encoded msg) {
-        if (dest.vm().equals(address) || vrs.containsKey(dest.uuid())) {
-            VirtualResource vr = vrs.get(dest.uuid());
+    /**
+     * Routes an encoded message: straight into a local queue, or to the network thread. The message
+     * takes the next sequence number of the channel {@code from -> dest} only once it is sure to leave,
+     * so a refused send leaves no gap in the channel.
+     */
+    void route(VirtualResource from, VrId dest, Attributes.Encoded msg) {
+        VrId src = from.uuid();
+        VirtualResource local = vrs.get(dest.uuid());
+        String vm = local != null ? address : locate(dest);
+        if (vm.equals(address)) {
+            VirtualResource vr = local;
             if (vr == null) {
                 throw new UndeliverableException(dest, "cannot send to " + dest + ": no such VR on this VM (it has ended, or the id is wrong)");
             }
-            if (!vr.queue().offer(new Envelope(src, dest, msg.body(), msg.blobs()), queueLimit)) {
+            if (!vr.queue().offer(new Envelope(src, dest, msg.body(), msg.blobs(), from.channels().next(dest.uuid())), queueLimit)) {
                 throw new UndeliverableException(dest, "cannot send to " + dest + ": its queue holds " + (vr.queue().bytes() >> 20)
                         + " MiB of unread messages (limit RIVER_QUEUE_MB=" + (queueLimit >> 20) + "); the receiver is not keeping up");
             }
             return;
         }
-        if (lostVms.contains(dest.vm())) {
-            throw new UndeliverableException(dest, "cannot send to " + dest + ": its VM " + dest.vm()
+        if (lostVms.contains(vm)) {
+            throw new UndeliverableException(dest, "cannot send to " + dest + ": its VM " + vm
                     + " stopped answering and was dropped by discovery");
         }
-        post(dest.vm(), Proto.MSG, 0, dest.uuid(), src.uuid(), msg.body(), msg.blobs());
+        // A MSG header's request-id field carries the channel sequence number.
+        post(vm, Proto.MSG, from.channels().next(dest.uuid()), dest.uuid(), src.uuid(), msg.body(), msg.blobs());
     }
 
     /** Frames a message (numbered, stamped, sealed with the cluster key) and queues it for {@code vm}. */
     private void post(String vm, byte kind, long reqId, UUID dest, UUID src, byte[] body, List<byte[]> blobs) {
+        post(vm, kind, reqId, dest, src, address, body, blobs);
+    }
+
+    /** As above, naming {@code srcVm} as the sender's VM: a forwarded message keeps its sender's. */
+    private void post(String vm, byte kind, long reqId, UUID dest, UUID src, String srcVm, byte[] body, List<byte[]> blobs) {
         byte[][] frames = new byte[2 + blobs.size()][];
-        frames[0] = Proto.header(kind, reqId, dest, src, id, counter.incrementAndGet(), System.currentTimeMillis(), address);
+        frames[0] = Proto.header(kind, reqId, dest, src, id, counter.incrementAndGet(), System.currentTimeMillis(), srcVm);
         frames[1] = body;
         for (int i = 0; i < blobs.size(); i++) frames[2 + i] = blobs.get(i);
         transport.send(vm, auth.seal(frames));
+    }
+
+    // ---------------------------------------------------------------- routes (migration, restore)
+
+    /**
+     * The VM where {@code vr} lives: the one its id names, unless it moved away from here (forwarding
+     * pointer) or a Route notice said where it went. VrId equality is by UUID, so peers keep their ids.
+     */
+    String locate(VrId vr) {
+        String m = moved.get(vr.uuid());
+        if (m != null) return m;
+        return routes.getOrDefault(vr.uuid(), vr.vm());
+    }
+
+    /** Records that {@code vr} now lives on {@code vm} (a Route notice, or this VM's own restore). */
+    void learnRoute(UUID vr, String vm) {
+        if (vrs.containsKey(vr)) return;
+        if (vm.equals(address)) {
+            routes.remove(vr);
+        } else {
+            routes.put(vr, vm);
+            moved.computeIfPresent(vr, (k, old) -> vm);   // shortcut a chain of moves
+        }
+    }
+
+    /**
+     * Sends a message that arrived for a VR that moved away on to where it went, with its sender and
+     * sequence number (sealed afresh by this VM); tells its sender's VM the new route, once.
+     */
+    private void forward(Proto.Header h, List<byte[]> frames, String to) {
+        post(to, h.kind(), h.reqId(), h.dest(), h.src(), h.srcVm(), frames.get(1), List.copyOf(frames.subList(2, frames.size())));
+        if (h.kind() == Proto.MSG) tellRoute(h.srcVm(), h.dest(), to);
+    }
+
+    /** As {@link #forward}, for a message taken out of the queue of a VR that is leaving. */
+    private void forward(Envelope env, String to) {
+        post(to, Proto.MSG, env.seq, env.dest.uuid(), env.src.uuid(), env.src.vm(), env.body, env.blobs);
+        tellRoute(env.src.vm(), env.dest.uuid(), to);
+    }
+
+    private void tellRoute(String senderVm, UUID vr, String to) {
+        if (senderVm.equals(address)) {
+            learnRoute(vr, to);
+        } else if (told.add(senderVm + "|" + vr + "|" + to)) {
+            requestAsync(senderVm, new Control.Route(vr, to), Duration.ofSeconds(5)).exceptionally(e -> {
+                LOG.log(System.Logger.Level.DEBUG, "could not tell " + senderVm + " that " + vr + " moved to " + to + ": " + e);
+                return null;
+            });
+        }
+    }
+
+    /** VRs in {@code restarted} resumed from a checkpoint: every queue here restarts their channels (see MessageQueue#restart). */
+    void restartChannels(Set<UUID> restarted) {
+        for (VirtualResource vr : vrs.values()) {
+            if (!restarted.contains(vr.uuid().uuid())) vr.queue().restart(restarted);
+        }
+    }
+
+    /** Tells every VM discovery knows where {@code vr} lives now. */
+    void announceRoute(UUID vr, String vm) {
+        learnRoute(vr, vm);
+        for (VmInfo peer : discovery.snapshot()) {
+            if (peer.address().equals(address)) continue;
+            requestAsync(peer.address(), new Control.Route(vr, vm), Duration.ofSeconds(5)).exceptionally(e -> null);
+        }
     }
 
     private void sendEvent(VrId dest, Control.Event event) {
@@ -200,7 +332,7 @@ final class Node implements AutoCloseable {
             deliverEvent(local, event);
             return;
         }
-        post(dest.vm(), Proto.EVENT, 0, dest.uuid(), Proto.nil(), Codec.encode(event, engineLoader), List.of());
+        post(locate(dest), Proto.EVENT, 0, dest.uuid(), Proto.nil(), Codec.encode(event, engineLoader), List.of());
     }
 
     /** Called on the network thread for every received message; must not block. */
@@ -228,13 +360,16 @@ final class Node implements AutoCloseable {
             case Proto.MSG -> {
                 VirtualResource vr = vrs.get(h.dest());
                 VrId dest = new VrId(h.dest(), address);
+                String to;
                 if (vr != null) {
-                    Envelope env = new Envelope(h.srcId(), dest, body, frames.size() > 2 ? List.copyOf(frames.subList(2, frames.size())) : List.of());
+                    Envelope env = new Envelope(h.srcId(), dest, body, frames.size() > 2 ? List.copyOf(frames.subList(2, frames.size())) : List.of(), h.reqId());
                     if (!vr.queue().offer(env, queueLimit)) {
                         sendEvent(h.srcId(), new Control.Event("undeliverable", "a message to " + dest + " was refused: its queue holds "
                                 + (vr.queue().bytes() >> 20) + " MiB of unread messages (limit RIVER_QUEUE_MB=" + (queueLimit >> 20)
                                 + "); the receiver is not keeping up", null));
                     }
+                } else if ((to = moved.get(h.dest())) != null) {
+                    forward(h, frames, to);
                 } else {
                     sendEvent(h.srcId(), new Control.Event("undeliverable", "a message to " + dest + " could not be delivered: no such VR on VM "
                             + name + " (it has ended, or the id is wrong)", null));
@@ -247,7 +382,9 @@ final class Node implements AutoCloseable {
             }
             case Proto.EVENT -> control.execute(() -> {
                 VirtualResource vr = vrs.get(h.dest());
+                String to;
                 if (vr != null) deliverEvent(vr, (Control.Event) Codec.decode(body, engineLoader));
+                else if ((to = moved.get(h.dest())) != null) forward(h, frames, to);
             });
             default -> throw new IllegalArgumentException("unknown kind " + h.kind());
         }
@@ -352,6 +489,24 @@ final class Node implements AutoCloseable {
             p.files().forEach((path, bytes) -> codeCache.put(codeKey(p.codeVm(), p.codeRef(), path), CompletableFuture.completedFuture(bytes)));
             return p.files().size();
         }
+        if (req instanceof Control.Route r) {
+            learnRoute(r.vr(), r.vm());
+            return true;
+        }
+        if (req instanceof Control.Install i) {
+            VirtualResource vr = install(new java.io.ByteArrayInputStream(i.image()), i.codeVm(), i.codeRef(), null, null);
+            vr.start();
+            return vr.uuid();
+        }
+        if (req instanceof VmTask<?> t) {
+            try {
+                return t.run(new VmContext(this));
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new RiverException(e.getMessage(), e);
+            }
+        }
         if (req instanceof Control.Stop s) {
             VirtualResource vr = vrs.get(s.vr());
             if (vr != null) vr.interruptThreads();
@@ -377,7 +532,10 @@ final class Node implements AutoCloseable {
         heldAllocations.put(vm, owner);
     }
 
-    /** Releases the owner's VMs and waits (briefly) for the answers, so a next allocate sees them free. */
+    /**
+     * Gives back the VMs {@code owner} holds and waits (a round trip, at most 2 s) until they have taken
+     * note, so that an application allocating right after finds them free.
+     */
     void releaseAllocations(UUID owner) {
         List<CompletableFuture<Object>> acks = new ArrayList<>();
         heldAllocations.entrySet().removeIf(e -> {
@@ -385,11 +543,11 @@ final class Node implements AutoCloseable {
             acks.add(requestAsync(e.getKey(), new Control.Allocate(owner, true), Duration.ofSeconds(2)));
             return true;
         });
-        for (CompletableFuture<Object> a : acks) {
+        for (CompletableFuture<Object> ack : acks) {
             try {
-                a.join();
+                ack.join();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "release not acknowledged (the lease expires anyway): " + e.getMessage());
+                LOG.log(System.Logger.Level.DEBUG, "a VM did not confirm a release (its lease expires on its own): " + e.getMessage());
             }
         }
     }
@@ -416,10 +574,158 @@ final class Node implements AutoCloseable {
         UUID codeRef = UUID.randomUUID();
         codeSources.put(codeRef, new Control.Forward(d.codeVm(), d.codeRef()));
         VrId self = new VrId(d.vr(), address);
-        vr.bind(this, self, d.parent(), args, loader, codeRef);
+        vr.bind(this, self, d.parent(), d.app(), args, loader, codeRef);
         register(vr);
         vr.start();
         return self;
+    }
+
+    // ---------------------------------------------------------------- images: freeze, install, move
+
+    /**
+     * Freezes application {@code app} here: every VR of it (and any registered later) parks at its next
+     * safe point; loop VRs at call {@code target} (0: not chosen yet). {@code token} names the checkpoint,
+     * so a second one cannot interleave. Returns the VRs' safe-point states.
+     */
+    Map<VirtualResource, SafePoint.State> freeze(UUID app, String token, long target) {
+        AppFreeze f = freezes.compute(app, (k, old) -> {
+            if (old != null && !old.token().equals(token)) {
+                throw new RiverException("application " + app + " is being checkpointed already (" + old.token()
+                        + "); wait for that checkpoint to finish");
+            }
+            return new AppFreeze(token, target);
+        });
+        List<VirtualResource> members = appVrs(app);
+        for (VirtualResource vr : members) {
+            // The freeze is registered first and a move registers itself first, so one of the two sees the other.
+            if (moving.contains(vr.uuid().uuid())) {
+                freezes.remove(app, f);
+                throw new RiverException(vr + " is being moved to another VM; checkpoint again once it has moved");
+            }
+        }
+        Map<VirtualResource, SafePoint.State> out = new java.util.LinkedHashMap<>();
+        for (VirtualResource vr : members) out.put(vr, vr.queue().safePoint().freeze(target));
+        return out;
+    }
+
+    /** Ends the freeze {@code token} of {@code app}: its VRs run on. */
+    void thaw(UUID app, String token) {
+        AppFreeze f = freezes.get(app);
+        if (f == null || !f.token().equals(token)) return;
+        freezes.remove(app, f);
+        for (VirtualResource vr : appVrs(app)) vr.queue().safePoint().thaw();
+    }
+
+    /** The VRs of {@code app} on this VM, drivers excluded (they have no main to freeze). */
+    List<VirtualResource> appVrs(UUID app) {
+        List<VirtualResource> out = new ArrayList<>();
+        for (VirtualResource vr : vrs.values()) if (app.equals(vr.app()) && !River.isDriver(vr)) out.add(vr);
+        return out;
+    }
+
+    VirtualResource localVr(UUID uuid) {
+        return vrs.get(uuid);
+    }
+
+    /** Ended VRs of {@code app}: uuid -> its channel counters. */
+    Map<UUID, Map<UUID, Long>> endedChannels(UUID app) {
+        Map<UUID, Map<UUID, Long>> m = endedChannels.get(app);
+        if (m == null) return Map.of();
+        synchronized (m) {
+            return new java.util.HashMap<>(m);
+        }
+    }
+
+    void forgetEnded(UUID app, java.util.Collection<UUID> uuids) {
+        Map<UUID, Map<UUID, Long>> m = endedChannels.get(app);
+        if (m != null) m.keySet().removeAll(uuids);
+    }
+
+    /** Brings a VR back from its image and registers it (not started). */
+    VirtualResource install(java.io.InputStream image, String codeVm, UUID codeRef, VrId parent,
+                            Set<UUID> restoredTogether) {
+        VirtualResource vr;
+        try {
+            vr = VrImage.read(this, image, codeVm, codeRef, parent, restoredTogether);
+        } catch (java.io.IOException e) {
+            throw new RiverException("VM " + name + " cannot read a VR image: " + e.getMessage(), e);
+        }
+        VirtualResource there = vrs.get(vr.uuid().uuid());
+        if (there != null) {
+            throw new RiverException("VR " + vr.uuid().uuid() + " already runs on VM " + name + " (" + there
+                    + "); it cannot be restored there a second time");
+        }
+        register(vr);
+        return vr;
+    }
+
+    /**
+     * Moves a deployed VR to {@code target} while its peers keep sending: freezes it at a safe point,
+     * installs its image there, then forwards what arrives here (in order, then every later arrival)
+     * and tells the senders' VMs the new route. The old copy's thread ends at its safe point.
+     */
+    VrId move(VirtualResource vr, String target, Duration timeout) {
+        UUID u = vr.uuid().uuid();
+        if (target.equals(address)) throw new IllegalArgumentException(vr + " already runs on " + target);
+        if (vr.parent() == null || River.isDriver(vr)) {
+            throw new IllegalArgumentException(vr + " is an initiator or driver: it runs in the program that started it and cannot move");
+        }
+        if (!(vr.loader() instanceof VrClassLoader code)) throw new IllegalStateException(vr + " has no shipped code");
+        if (!moving.add(u)) throw new RiverException(vr + " is already being moved");
+        if (freezes.containsKey(vr.app())) {
+            moving.remove(u);
+            throw new RiverException("a checkpoint of " + vr.app() + " is under way; move " + vr + " after it");
+        }
+        SafePoint sp = vr.queue().safePoint();
+        try {
+            sp.freezeAtNext();
+            try {
+                if (!sp.awaitParked(System.nanoTime() + timeout.toNanos())) {
+                    throw new RiverException(vr + " did not reach a safe point within " + timeout.toMillis()
+                            + " ms (it is computing, or waits outside recv/checkpoint()); it was not moved");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RiverException("interrupted while moving " + vr, e);
+            }
+            if (sp.state().ended()) throw new RiverException(vr + " ended before it could be moved");
+            java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+            List<Envelope> inImage;
+            try {
+                inImage = VrImage.write(vr, buf);
+            } catch (java.io.IOException e) {
+                throw new RiverException("writing the image of " + vr + " failed: " + e.getMessage(), e);
+            }
+            Duration installTimeout = timeout.compareTo(REQUEST_TIMEOUT) > 0 ? timeout : REQUEST_TIMEOUT;
+            try {
+                requestAsync(target, new Control.Install(buf.toByteArray(), code.originVm(), code.originRef()), installTimeout).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                // It may have been installed after all (a late answer): make sure no second copy runs there.
+                requestAsync(target, new Control.Stop(u), Duration.ofSeconds(2)).exceptionally(x -> null);
+                Throwable c = e.getCause();
+                throw new RiverException("moving " + vr + " to " + target + " failed: " + c.getMessage(), c);
+            }
+            // Switch: the queue forwards (its late arrivals first, in order), then the pointer takes over.
+            moved.put(u, target);
+            vr.queue().forwardTo(env -> forward(env, target), inImage);
+            vrs.remove(u, vr);
+            vrCount.decrementAndGet();
+            sp.evict(new Relocated(vr + " moved to " + target));
+            announceRoute(u, target);
+            return vr.uuid().at(target);
+        } catch (RuntimeException e) {
+            if (!moved.containsKey(u)) sp.thaw();
+            throw e;
+        } finally {
+            moving.remove(u);
+        }
+    }
+
+    /** Thrown at the old copy of a VR that moved, at its safe point; ends its thread quietly. */
+    static final class Relocated extends Error {
+        Relocated(String message) {
+            super(message, null, false, false);
+        }
     }
 
     static <T extends VirtualResource> T instantiate(Class<T> c) {

@@ -16,7 +16,7 @@ import java.util.UUID;
  * what replay protection checks; the last frame of every message is its HMAC (see FrameAuth).
  */
 final class Proto {
-    static final byte VERSION = 2;   // 2: authenticated headers; blobs travel in frames of at most 1 MiB (see Attributes)
+    static final byte VERSION = 3;   // 3: authenticated header (vm, counter, stamp); blobs in frames of at most 1 MiB
     private static final int FIXED = 2 + 8 + 16 + 16 + 16 + 8 + 8 + 2;
     /** An SFM message from VR src to VR dest; body = encoded attributes. */
     static final byte MSG = 1;

@@ -30,7 +30,7 @@ public final class River {
         VirtualResource vr = Node.instantiate(type);
         ClassLoader loader = type.getClassLoader();
         UUID codeRef = node.registerCode(ClassSource.of(loader));
-        vr.bind(node, new VrId(UUID.randomUUID(), node.address), null, args, loader, codeRef);
+        vr.bind(node, new VrId(UUID.randomUUID(), node.address), null, null, args, loader, codeRef);
         node.register(vr);
         try {
             vr.runInitiator();
@@ -62,7 +62,7 @@ public final class River {
     public static VirtualResource attach(String name, ClassSource code, ClassLoader loader) {
         Node node = Node.embedded();
         Driver d = new Driver(name);
-        d.bind(node, new VrId(UUID.randomUUID(), node.address), null, new Object[0], loader, node.registerCode(code));
+        d.bind(node, new VrId(UUID.randomUUID(), node.address), null, null, new Object[0], loader, node.registerCode(code));
         node.register(d);
         return d;
     }
@@ -111,6 +111,11 @@ public final class River {
     /** Where this JVM's River VM listens ({@code host:port}). */
     public static String address() {
         return Node.embedded().address;
+    }
+
+    /** Whether {@code vr} is a driver made by {@link #attach} (no main; never frozen or moved). */
+    static boolean isDriver(VirtualResource vr) {
+        return vr instanceof Driver;
     }
 
     private static final class Driver extends VirtualResource {

@@ -42,17 +42,23 @@ import java.util.function.Predicate;
  * }</pre>
  *
  * <p>Messaging ({@link #send}, {@link #recv}, {@link #poll}) is thread-safe. A VR's fields are its
- * state: they are what a checkpoint saves (minus {@code transient} ones).
+ * state: they are what a checkpoint saves (minus {@code transient} ones); see {@link #checkpoint()}.
  */
 public abstract class VirtualResource {
+    // The runtime's own fields are transient: a checkpoint saves the subclass's fields, and the
+    // identity (self, parent, args, app) separately, in the VR's image (VrImage).
     private transient Node node;
-    private VrId self;
-    private VrId parent;
-    private Object[] args = new Object[0];
+    private transient VrId self;
+    private transient VrId parent;
+    private transient Object[] args = new Object[0];
+    /** The application: the UUID of the root VR (the initiator, or the driver) that this VR descends from. */
+    private transient UUID app;
     private transient ClassLoader loader;
     private transient UUID codeRef;
     private transient MessageQueue queue;
     private final transient Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private final transient Channels channels = new Channels();
+    private transient volatile boolean started;
 
     /** Runs on the initiator only, before {@link #main()}; return false to stop without running main. */
     protected boolean vrInit() throws Exception {
@@ -72,6 +78,15 @@ public abstract class VirtualResource {
     /** The VR that deployed this one, or null on the initiator. */
     public final VrId parent() {
         return parent;
+    }
+
+    /**
+     * The application this VR belongs to: the UUID of the initiator (or driver) at the root of the
+     * deploy tree it descends from. Every VR deployed by a VR of an application joins that application;
+     * checkpoints freeze and save applications as a whole.
+     */
+    public final UUID app() {
+        return app;
     }
 
     /** Arguments given to {@code deploy} (or to {@link River#run}). */
@@ -100,6 +115,52 @@ public abstract class VirtualResource {
     /** The VM this VR runs on. */
     public final VmInfo vm() {
         return node().info();
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    /**
+     * A safe point: where a checkpoint may freeze this VR, and where a copy restored from that
+     * checkpoint (or moved to another VM) resumes. Java cannot save a thread's stack, so a restored VR
+     * resumes by running {@link #main()} again from the top with the fields it had here; fields marked
+     * {@code transient} are not saved (they hold their initial values after a restore).
+     *
+     * <p>A VR that never calls this method is frozen while it <em>receives</em> ({@code recv},
+     * {@code poll}): write its main so that every receive is at a place where the fields say all it
+     * has done, as in an event loop. A VR that calls it (usually first thing in each iteration of its
+     * main loop) is from then on frozen only here, at an iteration the checkpoint chooses for all such
+     * VRs of the application: keep the loop counter and all progress in fields, so that running main
+     * again continues with the iteration it was about to start.
+     *
+     * <pre>{@code
+     * public class Heat extends VirtualResource {
+     *     private int step;                   // progress lives in fields: saved by checkpoints
+     *     private double[] cells;
+     *     private transient long started;     // not saved
+     *
+     *     @Override protected void main() {
+     *         if (cells == null) cells = initialCells();   // false after a restore: setup is not redone
+     *         while (step < 1000) {
+     *             checkpoint();               // frozen here; a restored copy continues here
+     *             cells = relax(exchangeHalos(cells));
+     *             step++;
+     *         }
+     *         send(parent(), "cells", cells);
+     *     }
+     * }
+     * }</pre>
+     *
+     * <p>When no checkpoint is under way this costs one uncontended lock.
+     *
+     * @throws RiverException if the thread is interrupted while frozen
+     */
+    protected final void checkpoint() {
+        try {
+            queue().safePoint().atCall();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RiverException("interrupted while frozen for a checkpoint", e);
+        }
     }
 
     /** Messages waiting in this VR's queue. */
@@ -180,7 +241,7 @@ public abstract class VirtualResource {
         }
         List<CompletableFuture<Object>> answers = new ArrayList<>();
         for (String vm : vms) {
-            Control.Deploy d = new Control.Deploy(UUID.randomUUID(), type.getName(), node().address, codeRef, self, encodedArgs);
+            Control.Deploy d = new Control.Deploy(UUID.randomUUID(), type.getName(), node().address, codeRef, self, app, encodedArgs);
             answers.add(node().requestAsync(vm, d, Node.REQUEST_TIMEOUT));
         }
         List<VrId> ids = new ArrayList<>();
@@ -197,7 +258,7 @@ public abstract class VirtualResource {
 
     /** Asks the VM running {@code vr} to interrupt it (its blocking calls throw). */
     public final void stop(VrId vr) {
-        node().request(vr.vm(), new Control.Stop(vr.uuid()));
+        node().request(node().locate(vr), new Control.Stop(vr.uuid()));
     }
 
     /** Ships classes (and nested/inner classes they own) to {@code vms} before they are needed; returns the bytes sent. */
@@ -234,7 +295,7 @@ public abstract class VirtualResource {
         if (dest == null) throw new IllegalArgumentException("send: destination is null (parent() is null on the initiator)");
         queue().checkAlerts();
         Map<String, Object> map = Pairs.toMap(attrs, "send");
-        node().route(self, dest, Attributes.encode(map, loader));
+        node().route(this, dest, Attributes.encode(map, loader));
     }
 
     /** Receives the first queued message matching the pattern, waiting as long as it takes. */
@@ -277,10 +338,11 @@ public abstract class VirtualResource {
 
     // ---------------------------------------------------------------- runtime plumbing (package-private)
 
-    final void bind(Node node, VrId self, VrId parent, Object[] args, ClassLoader loader, UUID codeRef) {
+    final void bind(Node node, VrId self, VrId parent, UUID app, Object[] args, ClassLoader loader, UUID codeRef) {
         this.node = node;
         this.self = self;
         this.parent = parent;
+        this.app = app != null ? app : self.uuid();
         this.args = args == null ? new Object[0] : args;
         this.loader = loader;
         this.codeRef = codeRef;
@@ -289,6 +351,7 @@ public abstract class VirtualResource {
 
     /** Starts main on a thread of its own (a deployed VR). */
     final void start() {
+        started = true;
         Thread t = new Thread(this::runDeployed, "vr-" + getClass().getSimpleName() + "-" + self.uuid().toString().substring(0, 8));
         t.setContextClassLoader(loader);
         t.setDaemon(true);
@@ -299,22 +362,31 @@ public abstract class VirtualResource {
     private void runDeployed() {
         try {
             main();
+        } catch (Node.Relocated moved) {
+            // This copy was moved to another VM and runs on there; it ends quietly.
         } catch (Throwable t) {
             if (!(t instanceof RiverException && Thread.currentThread().isInterrupted())) node.vrFailed(this, t);
         } finally {
             threads.remove(Thread.currentThread());
-            node.unregister(this);
+            node.unregister(this);       // first: it records the channel counters a checkpoint reads once end() is seen
+            queue.safePoint().end();
         }
     }
 
     /** Runs vrInit and main on the calling thread (the initiator). */
     final void runInitiator() throws Exception {
+        started = true;
         threads.add(Thread.currentThread());
         try {
             if (vrInit()) main();
         } finally {
             threads.remove(Thread.currentThread());
+            queue.safePoint().end();
         }
+    }
+
+    final boolean ownsThread(Thread t) {
+        return threads.contains(t);
     }
 
     final void interruptThreads() {
@@ -332,6 +404,16 @@ public abstract class VirtualResource {
     final Node node() {
         queue();
         return node;
+    }
+
+    /** Whether main has been started (a VR restored from an image is registered first, started later). */
+    final boolean started() {
+        return started;
+    }
+
+    /** Sequence numbers of the messages this VR sent, per destination. */
+    final Channels channels() {
+        return channels;
     }
 
     final UUID codeRef() {

@@ -104,6 +104,7 @@ public final class Codec {
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
         kryo.register(ClosureSerializer.Closure.class, new LambdaSerializer());
         ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
+        BulkArraySerializers.register(kryo);
         kryo.addDefaultSerializer(Throwable.class, new JavaSerializer());
         kryo.setDefaultSerializer(new RiverSerializerFactory());
         return kryo;

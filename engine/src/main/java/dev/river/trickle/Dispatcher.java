@@ -7,10 +7,12 @@ import dev.river.core.RiverException;
 import dev.river.core.UndeliverableException;
 import dev.river.core.VirtualResource;
 import dev.river.core.VmInfo;
+import dev.river.core.VrId;
 
 import java.lang.reflect.Array;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +47,7 @@ final class Dispatcher implements Runnable {
 
     private final VirtualResource driver;
     private final List<WorkerState> workers;
+    private final Map<VrId, WorkerState> byVr = new HashMap<>();   // fixed after construction
     private final long lostAfterNs;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
@@ -65,6 +68,7 @@ final class Dispatcher implements Runnable {
         this.driver = driver;
         this.workers = workers;
         this.lostAfterNs = lostAfter.toNanos();
+        for (WorkerState w : workers) byVr.put(w.vr, w);
         this.thread = new Thread(this, "river-trickle-" + name);
         thread.setDaemon(true);
     }
@@ -114,7 +118,7 @@ final class Dispatcher implements Runnable {
                     }
                 }
             }
-            if (job.items.isEmpty()) finish(job);
+            if (job.items.isEmpty() || job.isComplete()) finish(job);   // complete: resumed from a journal that had it all
         });
     }
 
@@ -268,8 +272,8 @@ final class Dispatcher implements Runnable {
     }
 
     private WorkerState worker(Message m) {
-        for (WorkerState w : workers) if (w.vr.equals(m.src())) return w.alive ? w : null;
-        return null;
+        WorkerState w = byVr.get(m.src());
+        return w != null && w.alive ? w : null;
     }
 
     private void done(WorkerState w, Message m) {

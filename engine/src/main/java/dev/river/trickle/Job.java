@@ -1,6 +1,7 @@
 package dev.river.trickle;
 
 import dev.river.core.RemoteVrException;
+import dev.river.checkpoint.Journal;
 import dev.river.core.RiverException;
 
 import java.util.ArrayDeque;
@@ -162,6 +163,51 @@ final class Job {
         return (int) Math.max(1, (remaining * cores + aliveCores - 1) / Math.max(1, aliveCores));
     }
 
+    // ---------------------------------------------------------------- progress journal (forkwork)
+
+    /** Where finished chunks are recorded, or null; chunks it held at the start are not run again. */
+    private Journal journal;
+    private boolean[] skip;                  // CHUNKS: chunk index -> done in an earlier run
+
+    /** The journal's id of chunk {@code index}. */
+    static String chunkId(int index) {
+        return "chunk/" + index;
+    }
+
+    /**
+     * Resumes from {@code j} (before the job starts): chunks it holds count as done, with their
+     * recorded results; every chunk that finishes from now on is recorded in it.
+     */
+    void resumeFrom(Journal j) {
+        if (kind != Kind.CHUNKS) throw new IllegalStateException("only forkwork keeps a journal");
+        journal = j;
+        skip = new boolean[total];
+        int resumed = 0;
+        for (int idx = 0; idx < total; idx++) {
+            if (!j.isDone(chunkId(idx))) continue;
+            skip[idx] = true;
+            results[idx] = j.result(chunkId(idx));
+            resumed += Math.min(items.size(), (idx + 1) * chunk) - idx * chunk;
+        }
+        doneItems += resumed;
+        skipDone();
+    }
+
+    /** Moves the cursor past chunks the journal had. */
+    private void skipDone() {
+        while (skip != null && cursor < items.size() && skip[cursor / chunk]) cursor = Math.min(items.size(), cursor + chunk);
+    }
+
+    private void record(int idx, Object val) {
+        try {
+            journal.record(chunkId(idx), val);
+        } catch (RuntimeException e) {
+            // The work itself is fine; only a later resume would redo this chunk.
+            System.getLogger(Job.class.getName()).log(System.Logger.Level.WARNING,
+                    "could not record chunk " + idx + " in " + journal + ": " + e.getMessage());
+        }
+    }
+
     /** Whether the job has tasks not yet sent (retries or uncut input). */
     boolean hasUnsent() {
         return !retry.isEmpty() || (kind != Kind.CALLS && cursor < items.size());
@@ -181,6 +227,7 @@ final class Job {
         int from = cursor;
         int to = Math.min(items.size(), from + size);
         cursor = to;
+        skipDone();
         int tid = kind == Kind.CHUNKS ? from / chunk : nextTaskId++;
         return new TaskRec(this, tid, from, to);
     }
@@ -215,6 +262,7 @@ final class Job {
             } else {
                 results[idx] = val;
                 if (handles != null) handles[idx].complete(val);
+                if (journal != null) record(idx, val);
             }
         }
         failedItems += failedNow;

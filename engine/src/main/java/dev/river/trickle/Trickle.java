@@ -1,5 +1,6 @@
 package dev.river.trickle;
 
+import dev.river.checkpoint.Journal;
 import dev.river.core.ClassSource;
 import dev.river.core.LocalEngines;
 import dev.river.core.NodeConfig;
@@ -275,11 +276,39 @@ public final class Trickle implements AutoCloseable {
 
     /** {@link #forkwork} without waiting: the {@link Work} shows progress and gives the results. */
     public <T, R> Work<R> forkworkAsync(Task<List<T>, R> fn, List<T> items, int chunksize) {
+        return forkworkAsync(fn, items, chunksize, null);
+    }
+
+    /**
+     * {@link #forkwork} that keeps its progress in {@code journal}: each chunk's result is recorded as
+     * it arrives, and the chunks the journal already holds (from an earlier run of the same job that
+     * was interrupted: a crash, lost engines) are not run again; their recorded results are returned.
+     * The journal is bound to the items and the chunk size, so a changed input is refused rather
+     * than answered with stale results.
+     *
+     * <pre>{@code
+     * try (Journal j = Journal.open("squares")) {
+     *     List<Long> sums = t.forkwork(chunk -> chunk.stream().mapToLong(i -> (long) i * i).sum(), items, 1000, j);
+     * }
+     * }</pre>
+     */
+    public <T, R> List<R> forkwork(Task<List<T>, R> fn, List<T> items, int chunksize, Journal journal) {
+        return forkworkAsync(fn, items, chunksize, journal).results();
+    }
+
+    /** {@link #forkwork(Task, List, int, Journal)} without waiting; progress counts the resumed items as done. */
+    public <T, R> Work<R> forkworkAsync(Task<List<T>, R> fn, List<T> items, int chunksize, Journal journal) {
         checkOpen();
         Objects.requireNonNull(fn, "forkwork: fn is null");
         checkSendable(fn, "forkwork");
         if (chunksize < 1) throw new IllegalArgumentException("forkwork: chunksize must be at least 1, got " + chunksize);
-        return run(new Job(dispatcher.newJobId(), Job.Kind.CHUNKS, "forkwork", fn, List.copyOf(items), chunksize));
+        Job job = new Job(dispatcher.newJobId(), Job.Kind.CHUNKS, "forkwork", fn, List.copyOf(items), chunksize);
+        if (journal != null) {
+            journal.bind("forkwork of " + job.items.size() + " items in chunks of " + chunksize + ", input crc "
+                    + Journal.fingerprint(job.items, loader));
+            job.resumeFrom(journal);
+        }
+        return run(job);
     }
 
     /**
@@ -319,6 +348,11 @@ public final class Trickle implements AutoCloseable {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) c = c.getCause();
         return c.getMessage() == null ? c.toString() : c.getMessage();
+    }
+
+    /** Whether {@link #close()} was called: a closed session runs nothing more. */
+    public boolean isClosed() {
+        return closed;
     }
 
     private void checkOpen() {

@@ -44,6 +44,7 @@ final class Worker extends VirtualResource {
     /** Ended jobs in ending order; the control thread trims their tombstones. Control thread only. */
     private final transient ArrayDeque<Long> ended = new ArrayDeque<>();
     private transient List<Slot> slots;
+    private transient volatile boolean stopping;
 
     /** A job's function, and whether the job has ended. */
     private static final class JobEntry {
@@ -87,6 +88,7 @@ final class Worker extends VirtualResource {
         try {
             controlLoop();
         } finally {
+            stopping = true;                       // read by executors after each task: an interrupt may be consumed by one
             for (Slot s : slots) s.thread.interrupt();
         }
     }
@@ -147,7 +149,7 @@ final class Worker extends VirtualResource {
     // ---------------------------------------------------------------- executor threads
 
     private void executorLoop(Slot slot) {
-        while (!Thread.currentThread().isInterrupted()) {
+        while (!stopping && !Thread.currentThread().isInterrupted()) {
             Message m;
             try {
                 m = recv(Wire.KIND, Wire.RUN);

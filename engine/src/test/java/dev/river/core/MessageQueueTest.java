@@ -16,15 +16,68 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Selective receive semantics of one queue, without any network. */
 class MessageQueueTest {
+    static {
+        System.setProperty("river.gap.timeout.ms", "300");   // read when MessageQueue loads, below
+    }
+
     private final ClassLoader loader = getClass().getClassLoader();
     private final VrId a = new VrId(UUID.randomUUID(), "h:1");
     private final VrId b = new VrId(UUID.randomUUID(), "h:2");
     private final VrId me = new VrId(UUID.randomUUID(), "h:3");
 
     private Envelope env(VrId src, Object... pairs) {
+        return seq(src, 0, pairs);
+    }
+
+    private Envelope seq(VrId src, long seq, Object... pairs) {
         Map<String, Object> m = Pairs.toMap(pairs, "test");
         Attributes.Encoded e = Attributes.encode(m, loader);
-        return new Envelope(src, me, e.body(), e.blobs());
+        return new Envelope(src, me, e.body(), e.blobs(), seq);
+    }
+
+    @Test
+    void eachSendersMessagesAreAppendedInSequenceOnceEach() throws Exception {
+        MessageQueue q = new MessageQueue(loader);
+        q.append(seq(a, 2, "n", 2));          // early: held back until 1 arrives
+        q.append(seq(b, 1, "n", 101));
+        assertEquals(1, q.size(), "a's message 2 waits for message 1");
+        q.append(seq(a, 3, "n", 3));
+        q.append(seq(a, 1, "n", 1));
+        q.append(seq(a, 2, "n", 2));          // a second copy (it took a detour): dropped
+        q.append(seq(b, 1, "n", 101));        // likewise
+        List<Integer> fromA = new ArrayList<>();
+        for (Message m; (m = q.take(Pattern.of("src", a), 0)) != null; ) fromA.add(m.getInt("n"));
+        assertEquals(List.of(1, 2, 3), fromA);
+        assertEquals(101, q.take(Pattern.ANYTHING, 0).getInt("n"));
+        assertNull(q.take(Pattern.ANYTHING, 0));
+    }
+
+    @Test
+    void aSenderRestoredFromACheckpointCountsAgainAndIsHeard() throws Exception {
+        MessageQueue q = new MessageQueue(loader);
+        for (int i = 1; i <= 3; i++) q.append(seq(a, i, "n", i));
+        q.append(seq(a, 5, "n", 5));          // held back behind 4, which its lost run never sent
+        q.restart(List.of(a.uuid()));          // a resumed from a checkpoint taken after its message 1
+        q.append(seq(a, 2, "n", 20));         // its run goes on from there: 2 is new, not a copy
+        q.append(seq(a, 3, "n", 30));
+        List<Integer> got = new ArrayList<>();
+        for (Message m; (m = q.take(Pattern.ANYTHING, 0)) != null; ) got.add(m.getInt("n"));
+        assertEquals(List.of(1, 2, 3, 20, 30), got);
+    }
+
+    @Test
+    void aGapThatNeverFillsIsSkippedSoTheChannelFlowsAgain() throws Exception {
+        MessageQueue q = new MessageQueue(loader);
+        q.append(seq(a, 1, "n", 1));
+        q.append(seq(a, 3, "n", 3));          // 2 was lost
+        assertEquals(1, q.take(Pattern.ANYTHING, 0).getInt("n"));
+        Message late = q.take(Pattern.ANYTHING, TimeUnit.SECONDS.toNanos(20));
+        assertNotNull(late, "the held message is released once the gap expires");
+        assertEquals(3, late.getInt("n"));
+        q.append(seq(a, 2, "n", 2));          // arrives after all: it is older than what was delivered
+        q.append(seq(a, 4, "n", 4));
+        assertEquals(4, q.take(Pattern.ANYTHING, 0).getInt("n"));
+        assertNull(q.take(Pattern.ANYTHING, 0));
     }
 
     @Test

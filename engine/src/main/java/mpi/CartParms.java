@@ -1,0 +1,37 @@
+package mpi;
+
+/**
+ * The topology of a {@link CartComm}: dimensions, periodicity and the calling process's coordinates.
+ *
+ * <pre>{@code
+ * CartParms p = grid.getTopo();
+ * for (int d = 0; d < p.getDimCount(); d++) System.out.println(p.getDim(d) + " " + p.getCoord(d));
+ * }</pre>
+ */
+public final class CartParms {
+    private final int[] dims;
+    private final boolean[] periods;
+    private final int[] coords;
+
+    CartParms(int[] dims, boolean[] periods, int[] coords) {
+        this.dims = dims;
+        this.periods = periods;
+        this.coords = coords;
+    }
+
+    public int getDimCount() {
+        return dims.length;
+    }
+
+    public int getDim(int i) {
+        return dims[i];
+    }
+
+    public boolean getPeriod(int i) {
+        return periods[i];
+    }
+
+    public int getCoord(int i) {
+        return coords[i];
+    }
+}
