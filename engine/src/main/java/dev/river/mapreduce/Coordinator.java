@@ -151,10 +151,8 @@ final class Coordinator {
             inputTotal = plan.items.size();
         } else {
             inputTotal = Splitter.totalSize(plan.files);
-            long size = plan.splitSize > 0 ? plan.splitSize
-                    : plan.splits > 0 ? Math.max(1, (inputTotal + plan.splits - 1) / plan.splits)
-                    : Splitter.autoSplitSize(inputTotal, cores);
-            splits = Splitter.fileSplits(plan.files, size);
+            splits = plan.splits > 0 ? Splitter.fileSplitsByCount(plan.files, plan.splits)
+                    : Splitter.fileSplits(plan.files, plan.splitSize > 0 ? plan.splitSize : Splitter.autoSplitSize(inputTotal, cores));
         }
         int partitions = plan.partitions > 0 ? plan.partitions : cores;
         this.outputDir = outputDir == null ? null : prepareOutput(outputDir);
