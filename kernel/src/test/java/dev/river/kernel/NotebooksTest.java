@@ -131,7 +131,8 @@ class NotebooksTest {
         String magic = nb.output("%river mapreduce files");
         assertTrue(magic.contains("12 keys") && magic.contains("all in counted (Map<Object, Long>)"), magic);
         assertTrue(magic.contains("shuffled") && magic.contains("done"), "the progress view ends done: " + magic);
-        assertTrue(nb.html("%river mapreduce files").contains("<table"), "the first results as a table");
+        String view = nb.html("%river mapreduce files");
+        assertTrue(view.contains("river-mapreduce") && view.contains("8/8") && view.contains("4/4"), "map and reduce bars, full: " + view);
         assertEquals("true", nb.result("counted.equals(counts)"));
         String index = nb.result("Path index");
         assertTrue(index.matches("2 part files, first line: \\w+\t8 files"), index);
