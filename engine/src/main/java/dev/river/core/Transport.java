@@ -7,7 +7,6 @@ import org.zeromq.ZMQ;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.Pipe;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -60,7 +59,9 @@ final class Transport implements AutoCloseable {
     private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean parked = new AtomicBoolean();
     private final AtomicBoolean rung = new AtomicBoolean();
-    private final Pipe doorbell;
+    /** Replaced by the network thread when an interrupt closed it mid-write (see {@link #ring}). */
+    private volatile Pipe doorbell;
+    private volatile boolean doorbellBroken;
     private final Consumer<Incoming> handler;
     private final Thread thread;
     private final CompletableFuture<String> bound = new CompletableFuture<>();
@@ -70,6 +71,7 @@ final class Transport implements AutoCloseable {
     // Owned by the network thread:
     private ZMQ.Socket router;
     private ZMQ.Poller poller;
+    private int doorbellIndex;
     private final Map<String, Peer> peers = new HashMap<>();
     private boolean waiting;      // some peer has messages waiting for its link
     private boolean nudgeDue;     // some peer was sent to and not fully nudged since
@@ -131,8 +133,11 @@ final class Transport implements AutoCloseable {
         boolean interrupted = Thread.interrupted();
         try {
             doorbell.sink().write(ByteBuffer.wrap(new byte[]{1}));
-        } catch (ClosedByInterruptException e) {
-            throw new IllegalStateException("the River wake-up pipe was closed", e);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            // An interrupt that lands during the write (cancelled tasks are interrupted while they may be
+            // sending) still closes the pipe, for every sender. The network thread replaces it; until then
+            // it wakes on its poll timeout, so messages are delayed, never lost.
+            if (running) doorbellBroken = true;
         } catch (IOException e) {
             if (running) throw new UncheckedIOException("waking the River network thread", e);
         } finally {
@@ -156,11 +161,12 @@ final class Transport implements AutoCloseable {
         }
         poller = ctx.createPoller(8);
         poller.register(router, ZMQ.Poller.POLLIN);
-        poller.register(doorbell.source(), ZMQ.Poller.POLLIN);
+        doorbellIndex = poller.register(doorbell.source(), ZMQ.Poller.POLLIN);
         ByteBuffer drain = ByteBuffer.allocate(64);
         List<byte[]> frames = new ArrayList<>();
         try {
             while (running) {
+                if (doorbellBroken) renewDoorbell();
                 flush();
                 parked.set(true);
                 if (outbox.isEmpty()) {
@@ -168,7 +174,7 @@ final class Transport implements AutoCloseable {
                 }
                 parked.set(false);
                 // Drain whenever the pipe is readable: a ring can land after the flag was cleared.
-                if (rung.getAndSet(false) || poller.pollin(1)) {
+                if (rung.getAndSet(false) || poller.pollin(doorbellIndex)) {
                     try {
                         while (doorbell.source().read(drain.clear()) > 0) { /* emptied */ }
                     } catch (IOException e) {
@@ -184,6 +190,29 @@ final class Transport implements AutoCloseable {
             for (Peer p : peers.values()) p.socket.close();
             router.close();
             ctx.close();
+        }
+    }
+
+    /** Replaces a wake-up pipe that an interrupted sender closed (network thread). */
+    private void renewDoorbell() {
+        Pipe old = doorbell;
+        try {
+            Pipe fresh = Pipe.open();
+            fresh.source().configureBlocking(false);
+            poller.unregister(old.source());
+            doorbell = fresh;
+            doorbellIndex = poller.register(fresh.source(), ZMQ.Poller.POLLIN);
+            doorbellBroken = false;
+            LOG.log(System.Logger.Level.INFO, "replaced the wake-up pipe, closed by a sender interrupted while writing to it");
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot replace the wake-up pipe; the network thread wakes on its poll timeout", e);
+            return;
+        }
+        try {
+            old.sink().close();
+            old.source().close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the old wake-up pipe", e);
         }
     }
 

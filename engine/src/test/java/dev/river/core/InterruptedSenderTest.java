@@ -59,4 +59,51 @@ class InterruptedSenderTest {
         }
         driver.send(echo, "stop", true);
     }
+
+    /**
+     * Threads interrupted at random moments while they send (as cancelled tasks are): an interrupt that
+     * lands in the middle of waking the network thread closes its wake-up pipe; the transport replaces
+     * it, and every message still arrives.
+     */
+    @Test
+    void sendersInterruptedWhileSendingLeaveTheTransportWorking() throws Exception {
+        VirtualResource driver = cluster.driver();
+        VrId echo = driver.deploy(cluster.vms().get(0), Echo.class);
+        int senders = 4, each = 1500;
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            int base = s * each;
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < each; i++) {
+                    try {
+                        driver.send(echo, "n", base + i);
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                        return;
+                    }
+                    if (i % 50 == 0) Thread.yield();      // let the network thread park, so sends ring
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        Thread interrupter = new Thread(() -> {
+            java.util.Random r = new java.util.Random(1);
+            while (threads.stream().anyMatch(Thread::isAlive)) {
+                threads.get(r.nextInt(senders)).interrupt();
+                Thread.onSpinWait();
+            }
+        });
+        interrupter.start();
+        for (Thread t : threads) t.join();
+        interrupter.join();
+        assertNull(failure.get(), "a send failed: " + failure.get());
+        java.util.Set<Integer> echoed = new java.util.HashSet<>();
+        for (int i = 0; i < senders * each; i++) echoed.add(driver.recv(Duration.ofSeconds(30), "echo", Match.ANY).getInt("echo"));
+        assertEquals(senders * each, echoed.size());
+        driver.send(echo, "n", -1);
+        assertEquals(-1, driver.recv(Duration.ofSeconds(10), "echo", -1).getInt("echo"));
+        driver.send(echo, "stop", true);
+    }
 }
