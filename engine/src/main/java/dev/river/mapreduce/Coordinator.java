@@ -174,8 +174,9 @@ final class Coordinator {
         progress = snapshot();
 
         String name = "mapreduce-" + spec.shortId();
-        driver = River.attach(name, codeSource(plan), loader);
-        signal = River.attach(name + "-signal", codeSource(plan), loader);
+        ClassSource code = codeSource(plan);
+        driver = River.attach(name, code, loader);
+        signal = River.attach(name + "-signal", code, loader);
         lostListener = vm -> post(Wire.LOSTVM, "vm", vm.address());
         River.onEngineLost(lostListener);
         thread = new Thread(this::coordinate, name);
@@ -194,6 +195,12 @@ final class Coordinator {
         return cl != null ? cl : Coordinator.class.getClassLoader();
     }
 
+    /**
+     * The code sources made so far, by the loaders they search. The same loaders give the same source,
+     * so the VM registers it once and engines keep the classes they fetched from one job to the next.
+     */
+    private static final Map<List<ClassLoader>, ClassSource> SOURCES = new java.util.HashMap<>();   // guarded by itself
+
     /** Classes are served from the loaders of every user function, then the caller's context loader. */
     private static ClassSource codeSource(Plan plan) {
         Set<ClassLoader> loaders = new LinkedHashSet<>();
@@ -203,6 +210,12 @@ final class Coordinator {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         if (cl != null) loaders.add(cl);
         loaders.add(Coordinator.class.getClassLoader());
+        synchronized (SOURCES) {
+            return SOURCES.computeIfAbsent(List.copyOf(loaders), Coordinator::searching);
+        }
+    }
+
+    private static ClassSource searching(List<ClassLoader> loaders) {
         List<ClassSource> sources = new ArrayList<>();
         for (ClassLoader l : loaders) sources.add(ClassSource.of(l));
         return path -> {
