@@ -129,6 +129,12 @@ public final class MapReduceBench {
                 add(times, "single-threaded", seconds(t0));
                 add(cpus, "single-threaded", cpu(ProcessHandle.current().pid()) - c0);
                 log.printf(Locale.ROOT, "  single-threaded Java: %.2f s (%.2f s CPU)%n", last(times, "single-threaded"), last(cpus, "single-threaded"));
+                if (o.engines().stream().anyMatch(n -> n > 1)) {
+                    t0 = System.nanoTime();
+                    twoAtOnce(text);
+                    add(times, "two single-threaded counts at once", seconds(t0));
+                    log.printf(Locale.ROOT, "  two single-threaded counts at once: %.2f s%n", last(times, "two single-threaded counts at once"));
+                }
                 for (int k = 0; k < sessions.size(); k++) {
                     Trickle t = sessions.get(k);
                     String name = o.engines().get(k) + " engine(s)";
@@ -148,6 +154,10 @@ public final class MapReduceBench {
                 }
             }
             for (String name : times.keySet()) {
+                if (!cpus.containsKey(name)) {
+                    f.put(name + " s", median(times.get(name)));
+                    continue;
+                }
                 double s = median(times.get(name));
                 f.put(name + " s", s);
                 f.put(name + " MiB/s", mib / s);
@@ -169,8 +179,32 @@ public final class MapReduceBench {
                 f.put("speedup 1 -> " + n + " engines, best runs", f.get("1 engine(s) best s") / f.get(n + " engine(s) best s"));
             }
         }
+        if (f.containsKey("two single-threaded counts at once s")) {
+            f.put("parallel ceiling of this machine (2 x single / two at once)", 2 * base / f.get("two single-threaded counts at once s"));
+        }
         f.put("load average after", load());
         return f;
+    }
+
+    /**
+     * The baseline twice at once on two threads: what this machine gives two busy threads right now.
+     * On a shared or virtual machine the second core may deliver much less than the first; this
+     * ceiling is what any speedup from 1 to 2 engines is to be read against.
+     */
+    private static void twoAtOnce(Path text) {
+        java.util.concurrent.CompletableFuture<?> other = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                sequential(text);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try {
+            sequential(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        other.join();
     }
 
     private static void add(Map<String, List<Double>> m, String key, double v) {
