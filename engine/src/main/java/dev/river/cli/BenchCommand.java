@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its figures (--json for machine-readable output).",
-        subcommands = {BenchCommand.Sfm.class, TrickleBenchCommand.class, MpiBenchCommand.class, BenchCommand.CheckpointBenchCommand.class})
+        subcommands = {BenchCommand.Sfm.class, TrickleBenchCommand.class, MpiBenchCommand.class, MapReduceBenchCommand.class,
+                BenchCommand.CheckpointBenchCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

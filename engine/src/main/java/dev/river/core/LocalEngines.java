@@ -127,8 +127,7 @@ public final class LocalEngines implements AutoCloseable {
         throw new RiverException("malformed engine ready line: " + line);
     }
 
-    /** {@code java -cp <engine class path>} for this JVM's own Java. */
-    /** The command that starts a JVM with the engine class path (this JVM's java, RIVER_ENGINE_JAVA_OPTS). */
+    /** The command that starts a JVM with the engine class path (this JVM's java, RIVER_ENGINE_JAVA_OPTS or the system property river.engine.java.opts). */
     public static List<String> javaCommand() {
         String java = ProcessHandle.current().info().command().orElse(
                 System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
@@ -136,6 +135,7 @@ public final class LocalEngines implements AutoCloseable {
         // Kryo reads arrays through sun.misc.Unsafe; JDK 23+ warns about that on every start unless allowed.
         if (Runtime.version().feature() >= 23) cmd.add("--sun-misc-unsafe-memory-access=allow");
         String opts = System.getenv("RIVER_ENGINE_JAVA_OPTS");
+        if (opts == null) opts = System.getProperty("river.engine.java.opts");   // e.g. a test's small -Xmx
         if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
         cmd.add("-cp");
         cmd.add(engineClassPath());

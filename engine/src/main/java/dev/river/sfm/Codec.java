@@ -92,7 +92,11 @@ public final class Codec {
         };
     }
 
-    static Kryo newKryo(ClassLoader loader) {
+    /**
+     * A fresh Kryo with River's rules, not pooled, for code that keeps one per stream (e.g. MapReduce's
+     * record files, which turn off references and reset it per segment).
+     */
+    public static Kryo newKryo(ClassLoader loader) {
         Kryo kryo = new Kryo();
         kryo.setClassLoader(loader);
         kryo.setRegistrationRequired(false);

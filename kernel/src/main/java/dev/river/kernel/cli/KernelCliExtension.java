@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 
 /**
  * The kernel module's part of {@code river} (found through {@code META-INF/services/dev.river.cli.CliExtension}):
- * {@code kernel}, {@code notebook}, and {@code run NOTEBOOK.ipynb}.
+ * {@code kernel}, {@code notebook}, {@code run NOTEBOOK.ipynb}, and the course commands {@code assign} and {@code grade}.
  *
  * <pre>{@code
  * river kernel install --prefix .venv
@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 public final class KernelCliExtension implements CliExtension {
     @Override
     public List<Object> commands() {
-        return List.of(new KernelCommand(), new NotebookCommand());
+        return List.of(new KernelCommand(), new NotebookCommand(), new AssignCommand(), new GradeCommand());
     }
 
     @Override
