@@ -47,6 +47,12 @@ final class EngineCommand implements Callable<Integer> {
     @Option(names = "--tags", split = ",", description = "User tags, e.g. gpu,bigmem")
     List<String> tags = List.of();
 
+    @Option(names = "--max-frame-mb", description = "Largest message part accepted, in MiB (bigger ones cut the connection). Default: RIVER_MAX_FRAME_MB or 1024")
+    Long maxFrameMb;
+
+    @Option(names = "--queue-limit-mb", description = "Unread bytes one VR may hold before senders get an error, in MiB. Default: RIVER_QUEUE_MB or 1024")
+    Long queueLimitMb;
+
     @Option(names = "--log-level", description = "error, warning, info, debug. Default: info")
     String logLevel = "info";
 
@@ -59,6 +65,8 @@ final class EngineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.configure(logLevel);
+        if (maxFrameMb != null) System.setProperty("river.max.frame.mb", Long.toString(maxFrameMb));
+        if (queueLimitMb != null) System.setProperty("river.queue.mb", Long.toString(queueLimitMb));
         NodeConfig c = NodeConfig.engine();
         if (bind != null) c = c.withBind(bind);
         if (discoveryPort != null) c = c.withDiscoveryPort(discoveryPort);

@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 
 /** {@code river run Main.java|CLASS|JAR [args]}: run a program against River. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run a program against River: a single .java file (compiled on the fly), a class, or a jar."
+        description = "Run a program against River: a single .java file (compiled on the fly), a class, or a jar"
+                + " (and, with the kernel module, a notebook: NOTEBOOK.ipynb runs headless)."
                 + " A class extending VirtualResource runs as the initiator; any other class has its main(String[]) called."
                 + " Where no engine is found, local engines are started for the run.")
 final class RunCommand implements Callable<Integer> {
@@ -29,6 +30,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CliExtension.RunTarget request = new CliExtension.RunTarget(target, args, cp, engines);
+        for (CliExtension ext : RiverCli.extensions()) {
+            java.util.concurrent.Callable<Integer> runner = ext.runner(request);
+            if (runner != null) return runner.call();
+        }
         Programs.Program p = Programs.load(target, cp);
         try (LocalEngines local = Programs.ensureEngines(engines)) {
             Thread.currentThread().setContextClassLoader(p.loader());

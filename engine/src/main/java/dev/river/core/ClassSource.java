@@ -25,8 +25,12 @@ public interface ClassSource {
      */
     byte[] find(String path);
 
-    /** A source answering from a class loader's resources. */
+    /**
+     * A source answering from a class loader's resources; a loader that is itself a ClassSource (a
+     * kernel's cell loader) answers as such.
+     */
     static ClassSource of(ClassLoader loader) {
+        if (loader instanceof ClassSource own) return own;
         return path -> {
             try (InputStream in = loader.getResourceAsStream(path)) {
                 return in == null ? null : in.readAllBytes();
@@ -34,5 +38,37 @@ public interface ClassSource {
                 throw new UncheckedIOException("reading " + path + " for code shipping", e);
             }
         };
+    }
+
+    /**
+     * A URL whose content is {@code bytes}, held in memory: what a class loader serving shipped (or
+     * compiled) classes returns from {@code getResource}.
+     *
+     * @param scheme shown in the URL (for example {@code river} or {@code jshell})
+     * @param host   shown in the URL, may be null
+     * @param path   the resource path, without a leading slash
+     */
+    static java.net.URL memoryUrl(String scheme, String host, String path, byte[] bytes) {
+        java.net.URLStreamHandler handler = new java.net.URLStreamHandler() {
+            @Override
+            protected java.net.URLConnection openConnection(java.net.URL u) {
+                return new java.net.URLConnection(u) {
+                    @Override public void connect() {}
+
+                    @Override public InputStream getInputStream() {
+                        return new java.io.ByteArrayInputStream(bytes);
+                    }
+
+                    @Override public int getContentLength() {
+                        return bytes.length;
+                    }
+                };
+            }
+        };
+        try {
+            return new java.net.URL(scheme, host, -1, "/" + path, handler);
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalArgumentException("cannot make a URL for resource " + path, e);
+        }
     }
 }

@@ -63,7 +63,8 @@ public final class LocalEngines implements AutoCloseable {
                 cmd.addAll(List.of("dev.river.cli.RiverCli", "engine", "--port", "0", "--bind", "127.0.0.1",
                         "--name", name, "--discovery-port", Integer.toString(like.discoveryPort()),
                         "--beacon-interval", Long.toString(like.beaconInterval().toMillis()),
-                        "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+                        "--parent-pid", Long.toString(ProcessHandle.current().pid()),
+                        "--log-level", System.getProperty("river.engine.log", "warning")));
                 cmd.addAll(extraOptions);
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
                 Process p = pb.start();
@@ -132,6 +133,8 @@ public final class LocalEngines implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse(
                 System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Djava.net.preferIPv4Stack=true"));
+        // Kryo reads arrays through sun.misc.Unsafe; JDK 23+ warns about that on every start unless allowed.
+        if (Runtime.version().feature() >= 23) cmd.add("--sun-misc-unsafe-memory-access=allow");
         String opts = System.getenv("RIVER_ENGINE_JAVA_OPTS");
         if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
         cmd.add("-cp");

@@ -1,6 +1,8 @@
 package dev.river.core;
 
 import dev.river.discovery.Discovery;
+import dev.river.security.ClusterSecret;
+import dev.river.security.FrameAuth;
 import dev.river.sfm.Attributes;
 import dev.river.sfm.Codec;
 
@@ -36,6 +38,14 @@ final class Node implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(Long.getLong("river.request.timeout.s", 15));
     private static final long LEASE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static volatile Node embedded;
+    /** Quiet by default: River logs warnings only, unless the application configured "dev.river" itself. */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("dev.river");
+
+    static {
+        if (QUIET.getLevel() == null && System.getProperty("java.util.logging.config.file") == null) {
+            QUIET.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
 
     final UUID id = UUID.randomUUID();
     final NodeConfig config;
@@ -46,9 +56,17 @@ final class Node implements AutoCloseable {
     private final ClassLoader engineLoader = Node.class.getClassLoader();
     private final Map<UUID, VirtualResource> vrs = new ConcurrentHashMap<>();
     private final Map<UUID, Object> codeSources = new ConcurrentHashMap<>();      // ClassSource or Control.Forward
+    private final Map<ClassSource, UUID> refsBySource = new java.util.IdentityHashMap<>();   // guarded by itself
     private final Map<String, CompletableFuture<byte[]>> codeCache = new ConcurrentHashMap<>();
-    private final Map<Long, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
+    private final AtomicLong counter = new AtomicLong();            // numbers every frame this VM sends (replay protection)
+    private final AtomicLong rejected = new AtomicLong();           // frames dropped: unauthenticated, replayed, malformed, over limits
+    final FrameAuth auth;
+    private final long queueLimit = NodeConfig.queueLimitBytes();
+
+    /** A request waiting for its reply, and where it went (so a lost VM fails its requests at once). */
+    private record Pending(String vm, CompletableFuture<byte[]> reply) {}
     private final Set<String> lostVms = ConcurrentHashMap.newKeySet();
     private final Map<String, UUID> heldAllocations = new ConcurrentHashMap<>();   // vm address -> owner
     private final ExecutorService control;
@@ -61,6 +79,7 @@ final class Node implements AutoCloseable {
 
     Node(NodeConfig config) {
         this.config = config;
+        this.auth = new FrameAuth(ClusterSecret.load().key());
         this.transport = new Transport(config.bind(), config.port(), config.name() == null ? "vm" : config.name(), this::onIncoming);
         String bound = transport.address();
         this.address = config.wildcard() ? advertisedHost() + bound.substring(bound.lastIndexOf(':')) : bound;
@@ -74,7 +93,9 @@ final class Node implements AutoCloseable {
         discovery.onLost(vm -> {
             lostVms.add(vm.address());
             transport.disconnect(vm.address());
+            failPending(vm.address(), "VM " + vm.name() + " (" + vm.address() + ") stopped answering and was dropped by discovery");
         });
+        discovery.onFound(vm -> lostVms.remove(vm.address()));
         timer.scheduleAtFixedRate(this::renewAllocations, 3, 3, TimeUnit.SECONDS);
     }
 
@@ -133,10 +154,21 @@ final class Node implements AutoCloseable {
         if (vrs.remove(vr.uuid().uuid()) != null) vrCount.decrementAndGet();
     }
 
+    /**
+     * The code ref engines fetch {@code source}'s classes under. One source registered by several VRs
+     * (a kernel's drivers, successive Trickle sessions) keeps one ref, so classes engines cached or were
+     * injected with serve them all.
+     */
     UUID registerCode(ClassSource source) {
-        UUID ref = UUID.randomUUID();
-        codeSources.put(ref, source);
-        return ref;
+        synchronized (refsBySource) {
+            UUID ref = refsBySource.get(source);
+            if (ref == null) {
+                ref = UUID.randomUUID();
+                refsBySource.put(source, ref);
+                codeSources.put(ref, source);
+            }
+            return ref;
+        }
     }
 
     List<VirtualResource> localVrs() {
@@ -152,18 +184,26 @@ final class Node implements AutoCloseable {
             if (vr == null) {
                 throw new UndeliverableException(dest, "cannot send to " + dest + ": no such VR on this VM (it has ended, or the id is wrong)");
             }
-            vr.queue().append(new Envelope(src, dest, msg.body(), msg.blobs()));
+            if (!vr.queue().offer(new Envelope(src, dest, msg.body(), msg.blobs()), queueLimit)) {
+                throw new UndeliverableException(dest, "cannot send to " + dest + ": its queue holds " + (vr.queue().bytes() >> 20)
+                        + " MiB of unread messages (limit RIVER_QUEUE_MB=" + (queueLimit >> 20) + "); the receiver is not keeping up");
+            }
             return;
         }
         if (lostVms.contains(dest.vm())) {
             throw new UndeliverableException(dest, "cannot send to " + dest + ": its VM " + dest.vm()
                     + " stopped answering and was dropped by discovery");
         }
-        byte[][] frames = new byte[2 + msg.blobs().size()][];
-        frames[0] = Proto.header(Proto.MSG, 0, dest.uuid(), src.uuid(), address);
-        frames[1] = msg.body();
-        for (int i = 0; i < msg.blobs().size(); i++) frames[2 + i] = msg.blobs().get(i);
-        transport.send(dest.vm(), frames);
+        post(dest.vm(), Proto.MSG, 0, dest.uuid(), src.uuid(), msg.body(), msg.blobs());
+    }
+
+    /** Frames a message (numbered, stamped, sealed with the cluster key) and queues it for {@code vm}. */
+    private void post(String vm, byte kind, long reqId, UUID dest, UUID src, byte[] body, List<byte[]> blobs) {
+        byte[][] frames = new byte[2 + blobs.size()][];
+        frames[0] = Proto.header(kind, reqId, dest, src, id, counter.incrementAndGet(), System.currentTimeMillis(), address);
+        frames[1] = body;
+        for (int i = 0; i < blobs.size(); i++) frames[2 + i] = blobs.get(i);
+        transport.send(vm, auth.seal(frames));
     }
 
     private void sendEvent(VrId dest, Control.Event event) {
@@ -172,22 +212,41 @@ final class Node implements AutoCloseable {
             deliverEvent(local, event);
             return;
         }
-        transport.send(dest.vm(), Proto.header(Proto.EVENT, 0, dest.uuid(), Proto.nil(), address),
-                Codec.encode(event, engineLoader));
+        post(dest.vm(), Proto.EVENT, 0, dest.uuid(), Proto.nil(), Codec.encode(event, engineLoader), List.of());
     }
 
     /** Called on the network thread for every received message; must not block. */
     private void onIncoming(Transport.Incoming in) {
-        List<byte[]> frames = in.frames();
-        if (frames.size() < 2) throw new IllegalArgumentException("message with " + frames.size() + " frames");
-        Proto.Header h = Proto.parse(frames.get(0));
+        List<byte[]> sealed = in.frames();
+        // Authenticate before anything is decoded: an unauthenticated frame never reaches Kryo.
+        if (sealed.size() < 3 || !auth.verify(sealed.toArray(byte[][]::new))) {
+            reject("a frame without a valid cluster MAC (" + sealed.size() + " parts); is the sender using this cluster's secret?");
+            return;
+        }
+        List<byte[]> frames = sealed.subList(0, sealed.size() - 1);
+        Proto.Header h;
+        try {
+            h = Proto.parse(frames.get(0));
+        } catch (IllegalArgumentException e) {
+            reject("an authenticated but malformed header: " + e.getMessage());
+            return;
+        }
+        if (!auth.accept(h.vm(), h.counter(), h.stamp())) {
+            reject("a replayed or stale frame from " + h.srcVm() + " (counter " + h.counter() + ")");
+            return;
+        }
         byte[] body = frames.get(1);
         switch (h.kind()) {
             case Proto.MSG -> {
                 VirtualResource vr = vrs.get(h.dest());
                 VrId dest = new VrId(h.dest(), address);
                 if (vr != null) {
-                    vr.queue().append(new Envelope(h.srcId(), dest, body, frames.size() > 2 ? frames.subList(2, frames.size()) : List.of()));
+                    Envelope env = new Envelope(h.srcId(), dest, body, frames.size() > 2 ? List.copyOf(frames.subList(2, frames.size())) : List.of());
+                    if (!vr.queue().offer(env, queueLimit)) {
+                        sendEvent(h.srcId(), new Control.Event("undeliverable", "a message to " + dest + " was refused: its queue holds "
+                                + (vr.queue().bytes() >> 20) + " MiB of unread messages (limit RIVER_QUEUE_MB=" + (queueLimit >> 20)
+                                + "); the receiver is not keeping up", null));
+                    }
                 } else {
                     sendEvent(h.srcId(), new Control.Event("undeliverable", "a message to " + dest + " could not be delivered: no such VR on VM "
                             + name + " (it has ended, or the id is wrong)", null));
@@ -195,8 +254,8 @@ final class Node implements AutoCloseable {
             }
             case Proto.REQ -> control.execute(() -> serve(h, body));
             case Proto.REPLY -> {
-                CompletableFuture<byte[]> f = pending.remove(h.reqId());
-                if (f != null) f.complete(body);
+                Pending p = pending.remove(h.reqId());
+                if (p != null) p.reply().complete(body);
             }
             case Proto.EVENT -> control.execute(() -> {
                 VirtualResource vr = vrs.get(h.dest());
@@ -204,6 +263,19 @@ final class Node implements AutoCloseable {
             });
             default -> throw new IllegalArgumentException("unknown kind " + h.kind());
         }
+    }
+
+    /** Drops a frame, logging the first few and then one in a thousand, so a flood cannot fill the log. */
+    private void reject(String why) {
+        long n = rejected.incrementAndGet();
+        if (n <= 10 || n % 1000 == 0) {
+            LOG.log(System.Logger.Level.WARNING, "dropped " + why + " [" + n + " dropped so far]");
+        }
+    }
+
+    /** Frames dropped so far (unauthenticated, replayed, malformed). */
+    long rejectedFrames() {
+        return rejected.get();
     }
 
     private void deliverEvent(VirtualResource vr, Control.Event e) {
@@ -239,16 +311,20 @@ final class Node implements AutoCloseable {
         }
         long id = requestIds.incrementAndGet();
         CompletableFuture<byte[]> raw = new CompletableFuture<>();
-        pending.put(id, raw);
-        transport.send(vm, Proto.header(Proto.REQ, id, Proto.nil(), Proto.nil(), address), Codec.encode(req, engineLoader));
+        pending.put(id, new Pending(vm, raw));
+        post(vm, Proto.REQ, id, Proto.nil(), Proto.nil(), Codec.encode(req, engineLoader), List.of());
         return raw.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((bytes, err) -> {
             pending.remove(id);
             if (err != null) {
-                if (err instanceof TimeoutException) {
+                Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+                if (cause instanceof TimeoutException) {
+                    LOG.log(System.Logger.Level.WARNING, "no answer to " + Control.describe(req) + " #" + id + " from " + vm
+                            + "; " + transport.describe(vm));
                     throw new RiverException("VM " + vm + " did not answer " + Control.describe(req) + " within "
-                            + timeout.toSeconds() + " s; it may have stopped or be unreachable. Check `river status`", err);
+                            + timeout.toMillis() + " ms; it may have stopped or be unreachable. Check `river status`", cause);
                 }
-                throw new RiverException(Control.describe(req) + " to " + vm + " failed: " + err, err);
+                if (cause instanceof RiverException re) throw re;
+                throw new RiverException(Control.describe(req) + " to " + vm + " failed: " + cause, cause);
             }
             Control.Reply reply = (Control.Reply) Codec.decode(bytes, engineLoader);
             if (reply.error() != null) throw reply.error();
@@ -271,7 +347,7 @@ final class Node implements AutoCloseable {
         } catch (RuntimeException e) {
             bytes = Codec.encode(new Control.Reply(null, RemoteVrException.of(e, null, "VM " + name + " could not encode its answer")), engineLoader);
         }
-        transport.send(h.srcVm(), Proto.header(Proto.REPLY, h.reqId(), Proto.nil(), id, address), bytes);
+        post(h.srcVm(), Proto.REPLY, h.reqId(), Proto.nil(), id, bytes, List.of());
     }
 
     private Object handle(Object req) {
@@ -313,12 +389,24 @@ final class Node implements AutoCloseable {
         heldAllocations.put(vm, owner);
     }
 
+    /**
+     * Gives back the VMs {@code owner} holds and waits (a round trip, at most 2 s) until they have taken
+     * note, so that an application allocating right after finds them free.
+     */
     void releaseAllocations(UUID owner) {
+        List<CompletableFuture<Object>> acks = new ArrayList<>();
         heldAllocations.entrySet().removeIf(e -> {
             if (!e.getValue().equals(owner)) return false;
-            requestAsync(e.getKey(), new Control.Allocate(owner, true), Duration.ofSeconds(2));
+            acks.add(requestAsync(e.getKey(), new Control.Allocate(owner, true), Duration.ofSeconds(2)));
             return true;
         });
+        for (CompletableFuture<Object> ack : acks) {
+            try {
+                ack.join();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "a VM did not confirm a release (its lease expires on its own): " + e.getMessage());
+            }
+        }
     }
 
     private void renewAllocations() {
@@ -410,12 +498,12 @@ final class Node implements AutoCloseable {
         }
     }
 
-    boolean isLost(String vm) {
-        return lostVms.contains(vm);
-    }
-
-    void sawAlive(String vm) {
-        lostVms.remove(vm);
+    private void failPending(String vm, String why) {
+        pending.values().removeIf(p -> {
+            if (!p.vm().equals(vm)) return false;
+            p.reply().completeExceptionally(new RiverException(why));
+            return true;
+        });
     }
 
     @Override

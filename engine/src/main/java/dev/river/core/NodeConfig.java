@@ -44,7 +44,7 @@ public record NodeConfig(String name, String bind, int port, int discoveryPort, 
         int dport = Integer.parseInt(env("RIVER_DISCOVERY_PORT", Integer.toString(DEFAULT_DISCOVERY_PORT)));
         Duration interval = Duration.ofMillis(Long.parseLong(env("RIVER_BEACON_MS", "1000")));
         Set<String> peers = new LinkedHashSet<>(parsePeers(env("RIVER_PEERS", "")));
-        String hosts = System.getenv("RIVER_HOSTS");
+        String hosts = env("RIVER_HOSTS", null);
         Path hostsFile = hosts != null ? Path.of(hosts) : Path.of(System.getProperty("user.home"), ".river", "hosts");
         if (hosts != null || Files.isRegularFile(hostsFile)) peers.addAll(readHostsFile(hostsFile));
         return new NodeConfig(null, bind, 0, dport, null, interval, peers,
@@ -108,6 +108,16 @@ public record NodeConfig(String name, String bind, int port, int discoveryPort, 
         } catch (IOException e) {
             throw new RiverException("cannot read hosts file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Largest message part a VM accepts, in bytes ({@code RIVER_MAX_FRAME_MB}, default 1024): bigger ones cut the connection. */
+    public static long maxFrameBytes() {
+        return Long.parseLong(env("RIVER_MAX_FRAME_MB", "1024")) << 20;
+    }
+
+    /** Bytes of undelivered messages one VR may hold ({@code RIVER_QUEUE_MB}, default 1024); more are refused. */
+    public static long queueLimitBytes() {
+        return Long.parseLong(env("RIVER_QUEUE_MB", "1024")) << 20;
     }
 
     private static String env(String name, String dflt) {

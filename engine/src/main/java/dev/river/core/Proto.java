@@ -9,11 +9,15 @@ import java.util.UUID;
  * one multipart ZeroMQ message: {@code [header][body][blob]*}.
  *
  * <pre>
- * header := version:u8 kind:u8 reqId:i64 dest:uuid(16) src:uuid(16) srcVmLen:u16 srcVm:utf8
+ * header := version:u8 kind:u8 reqId:i64 dest:uuid(16) src:uuid(16) vm:uuid(16) counter:i64 stamp:i64
+ *           srcVmLen:u16 srcVm:utf8
  * </pre>
+ * {@code vm}, {@code counter} and {@code stamp} (sender VM, its message counter, its clock in ms) are
+ * what replay protection checks; the last frame of every message is its HMAC (see FrameAuth).
  */
 final class Proto {
-    static final byte VERSION = 1;
+    static final byte VERSION = 3;   // 3: authenticated header (vm, counter, stamp); blobs in frames of at most 1 MiB
+    private static final int FIXED = 2 + 8 + 16 + 16 + 16 + 8 + 8 + 2;
     /** An SFM message from VR src to VR dest; body = encoded attributes. */
     static final byte MSG = 1;
     /** A request to the receiving VM's Control; body = encoded request object. */
@@ -23,43 +27,64 @@ final class Proto {
     /** A runtime notice for VR dest (undeliverable message, child failure); body = encoded {@link Control.Event}. */
     static final byte EVENT = 4;
 
+    /** Nothing: sent after a burst to work around a JeroMQ stall (see Transport); dropped on receipt. */
+    static final byte NUDGE = 5;
+    /** Link check of a new connection (reqId = nonce); the ROUTER answers PONG on the same connection. */
+    static final byte PING = 6;
+    static final byte PONG = 7;
+
     private static final UUID NIL = new UUID(0, 0);
 
     private Proto() {}
 
-    record Header(byte kind, long reqId, UUID dest, UUID src, String srcVm) {
+    record Header(byte kind, long reqId, UUID dest, UUID src, UUID vm, long counter, long stamp, String srcVm) {
         VrId srcId() {
             return new VrId(src, srcVm);
         }
     }
 
-    static byte[] header(byte kind, long reqId, UUID dest, UUID src, String srcVm) {
-        byte[] vm = srcVm.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(2 + 8 + 32 + 2 + vm.length);
+    static byte[] header(byte kind, long reqId, UUID dest, UUID src, UUID vm, long counter, long stamp, String srcVm) {
+        byte[] vmAddr = srcVm.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(FIXED + vmAddr.length);
         b.put(VERSION).put(kind).putLong(reqId);
         uuid(b, dest);
         uuid(b, src);
-        b.putShort((short) vm.length).put(vm);
+        uuid(b, vm);
+        b.putLong(counter).putLong(stamp);
+        b.putShort((short) vmAddr.length).put(vmAddr);
         return b.array();
     }
 
     /** Parses a header; throws {@link IllegalArgumentException} on anything malformed. */
     static Header parse(byte[] frame) {
-        if (frame == null || frame.length < 44) {
+        if (frame == null || frame.length < FIXED) {
             throw new IllegalArgumentException("header frame too short (" + (frame == null ? 0 : frame.length) + " bytes)");
         }
         ByteBuffer b = ByteBuffer.wrap(frame);
         byte version = b.get();
         if (version != VERSION) throw new IllegalArgumentException("protocol version " + version + ", expected " + VERSION);
         byte kind = b.get();
-        if (kind < MSG || kind > EVENT) throw new IllegalArgumentException("unknown frame kind " + kind);
+        if (kind < MSG || kind > PONG) throw new IllegalArgumentException("unknown frame kind " + kind);
         long reqId = b.getLong();
         UUID dest = new UUID(b.getLong(), b.getLong());
         UUID src = new UUID(b.getLong(), b.getLong());
+        UUID vm = new UUID(b.getLong(), b.getLong());
+        long counter = b.getLong();
+        long stamp = b.getLong();
         int len = Short.toUnsignedInt(b.getShort());
         if (len != b.remaining()) throw new IllegalArgumentException("header VM address length " + len + " does not match frame");
-        String vm = new String(frame, b.position(), len, StandardCharsets.UTF_8);
-        return new Header(kind, reqId, dest, src, vm);
+        String addr = new String(frame, b.position(), len, StandardCharsets.UTF_8);
+        return new Header(kind, reqId, dest, src, vm, counter, stamp, addr);
+    }
+
+    /** A transport-level frame (NUDGE, PING, PONG): a header with {@code id} in the reqId field, nothing else. */
+    static byte[] control(byte kind, long id) {
+        return header(kind, id, NIL, NIL, NIL, 0, 0, "");
+    }
+
+    /** The id of a control frame (0 if it is too short to have one). */
+    static long controlId(byte[] frame) {
+        return frame.length >= 10 ? ByteBuffer.wrap(frame, 2, 8).getLong() : 0;
     }
 
     static UUID nil() {

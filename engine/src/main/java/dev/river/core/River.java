@@ -96,10 +96,16 @@ public final class River {
 
     /**
      * Runs {@code listener} whenever discovery drops an engine (no beacon or answer for three beacon
-     * intervals): the heartbeat that extensions use to re-run work elsewhere.
+     * intervals): the heartbeat that extensions use to re-run work elsewhere. The listener runs on the
+     * discovery thread: keep it short. Remove it with {@link #removeEngineLostListener}.
      */
     public static void onEngineLost(java.util.function.Consumer<VmInfo> listener) {
         Node.embedded().discovery.onLost(listener);
+    }
+
+    /** Stops calling a listener given to {@link #onEngineLost} (an extension does so when it closes). */
+    public static void removeEngineLostListener(java.util.function.Consumer<VmInfo> listener) {
+        Node.embedded().discovery.removeLost(listener);
     }
 
     /** Where this JVM's River VM listens ({@code host:port}). */

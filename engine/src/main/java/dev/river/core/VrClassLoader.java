@@ -1,12 +1,6 @@
 package dev.river.core;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.MalformedURLException;
 import java.net.URL;
-import java.net.URLConnection;
-import java.net.URLStreamHandler;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.UUID;
@@ -57,11 +51,7 @@ final class VrClassLoader extends ClassLoader {
             return null;
         }
         if (bytes == null) return null;
-        try {
-            return new URL("river", originVm.replace(':', '_'), -1, "/" + name, new BytesHandler(bytes));
-        } catch (MalformedURLException e) {
-            throw new IllegalStateException("cannot make a URL for shipped resource " + name, e);
-        }
+        return ClassSource.memoryUrl("river", originVm.replace(':', '_'), name, bytes);
     }
 
     @Override
@@ -76,24 +66,5 @@ final class VrClassLoader extends ClassLoader {
 
     UUID originRef() {
         return originRef;
-    }
-
-    private static final class BytesHandler extends URLStreamHandler {
-        private final byte[] bytes;
-
-        BytesHandler(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        @Override
-        protected URLConnection openConnection(URL u) {
-            return new URLConnection(u) {
-                @Override public void connect() {}
-
-                @Override public InputStream getInputStream() throws IOException {
-                    return new ByteArrayInputStream(bytes);
-                }
-            };
-        }
     }
 }

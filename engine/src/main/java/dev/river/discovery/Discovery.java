@@ -1,6 +1,8 @@
 package dev.river.discovery;
 
 import dev.river.core.VmInfo;
+import dev.river.security.ClusterSecret;
+import dev.river.security.FrameAuth;
 import org.zeromq.ZBeacon;
 
 import java.net.InetAddress;
@@ -26,7 +28,7 @@ import java.util.function.Supplier;
  * Finds River VMs two ways and merges them into one table: UDP broadcast beacons (JeroMQ
  * {@link ZBeacon}) on a well-known port, and explicit peers ({@code host:port}) probed with a status
  * request, for networks that drop broadcast. A VM that neither beacons nor answers for
- * {@code 3 x interval} is dropped, and lost-listeners hear of it.
+ * five intervals plus a second is dropped, and lost-listeners hear of it.
  *
  * <p>Internal. Threads: ZBeacon's own threads call {@link #seen}; one scheduler thread ("river-discovery")
  * refreshes our beacon, probes peers and expires entries. The table is a concurrent map.
@@ -46,9 +48,12 @@ public final class Discovery implements AutoCloseable {
     private final Map<UUID, Entry> table = new ConcurrentHashMap<>();
     private final Set<String> peers = ConcurrentHashMap.newKeySet();
     private final List<Consumer<VmInfo>> lostListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<VmInfo>> foundListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
     private final long startNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicLong rejectedBeacons = new java.util.concurrent.atomic.AtomicLong();
     private final ZBeacon beacon;
+    private final FrameAuth beaconAuth;   // its own replay table: beacon stamps are not frame counters
 
     /**
      * @param self   this VM's current info (its load and allocation change), or null for a client
@@ -61,9 +66,10 @@ public final class Discovery implements AutoCloseable {
         this.wildcardHost = wildcardHost;
         this.prober = prober;
         this.peers.addAll(config.peers());
+        this.beaconAuth = new FrameAuth(ClusterSecret.load().key());
         ZBeacon b = null;
         if (config.port() > 0) {
-            byte[] payload = self != null ? Beacons.encode(self.get(), wildcardHost) : Beacons.PREFIX;
+            byte[] payload = self != null ? Beacons.encode(self.get(), wildcardHost, beaconAuth) : Beacons.PREFIX;
             b = new ZBeacon.Builder()
                     .client(config.broadcastAddress())
                     .port(config.port())
@@ -93,7 +99,12 @@ public final class Discovery implements AutoCloseable {
     private void onBeacon(InetAddress sender, byte[] payload) {
         try {
             if (payload.length == Beacons.PREFIX.length) return;   // a client's silent beacon
-            seen(Beacons.decode(payload, sender));
+            seen(Beacons.decode(payload, sender, beaconAuth));
+        } catch (Beacons.ReplayedBeacon e) {
+            // a repeat of the last beacon, or a replay: nothing new either way
+        } catch (SecurityException e) {
+            long n = rejectedBeacons.incrementAndGet();
+            if (n <= 10 || n % 1000 == 0) LOG.log(System.Logger.Level.WARNING, "ignored a beacon: " + e.getMessage() + " [" + n + " so far]");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "ignored a malformed beacon from " + sender + ": " + e.getMessage());
         }
@@ -104,6 +115,7 @@ public final class Discovery implements AutoCloseable {
         VmInfo me = self == null ? null : self.get();
         if (me != null && me.id().equals(vm.id())) return;
         if (table.put(vm.id(), new Entry(vm, System.nanoTime())) == null) {
+            for (Consumer<VmInfo> l : foundListeners) l.accept(vm);
             synchronized (this) {
                 notifyAll();   // wakes awaitAtLeast
             }
@@ -113,7 +125,7 @@ public final class Discovery implements AutoCloseable {
     private void tick() {
         try {
             if (beacon != null && self != null && config.announce()) {
-                beacon.setBeacon(Beacons.encode(self.get(), wildcardHost));
+                beacon.setBeacon(Beacons.encode(self.get(), wildcardHost, beaconAuth));
             }
             for (String peer : peers) {
                 prober.apply(peer).whenComplete((vms, err) -> {
@@ -131,7 +143,9 @@ public final class Discovery implements AutoCloseable {
     }
 
     private void expire() {
-        long limit = config.interval().toNanos() * 3 + TimeUnit.MILLISECONDS.toNanos(500);
+        // Five missed intervals plus a second: tolerant of GC pauses and a loaded 2-core machine, yet a
+        // dead VM is gone within a few seconds (2 s with the tests' 200 ms beacons, 6 s by default).
+        long limit = config.interval().toNanos() * 5 + TimeUnit.SECONDS.toNanos(1);
         long now = System.nanoTime();
         for (Entry e : List.copyOf(table.values())) {
             if (now - e.lastSeenNanos() > limit && table.remove(e.info().id(), e)) {
@@ -155,6 +169,16 @@ public final class Discovery implements AutoCloseable {
     /** Runs {@code listener} (on the discovery thread) whenever a VM is dropped. */
     public void onLost(Consumer<VmInfo> listener) {
         lostListeners.add(listener);
+    }
+
+    /** Runs {@code listener} (on the thread that saw it) whenever a VM enters the table, or comes back. */
+    public void onFound(Consumer<VmInfo> listener) {
+        foundListeners.add(listener);
+    }
+
+    /** Stops running a listener given to {@link #onLost}. */
+    public void removeLost(Consumer<VmInfo> listener) {
+        lostListeners.remove(listener);
     }
 
     /** Whether the VM is currently in the table. */

@@ -15,13 +15,18 @@ import java.util.Map;
  * The wire form of an SFM message's attributes: a Kryo-encoded body plus, for each large primitive
  * array, one raw frame ("blob") that the transport hands to the socket as it is.
  *
- * <p>Internal. A {@code byte[]} blob is the array's copy taken at send time (sends are asynchronous,
- * so the caller may reuse its array at once); other primitive arrays are converted to bytes in one
- * copy, and converted back in one copy on the receiving side.
+ * <p>Internal. A blob is the array's copy taken at send time (sends are asynchronous, so the caller
+ * may reuse its array at once), cut into frames of at most 1 MiB; the receiver puts the frames back
+ * into one array in one copy (none for a byte[] of one frame).
  */
 public final class Attributes {
     /** Arrays at least this large (in bytes) travel as their own frame. */
     public static final int BLOB_THRESHOLD = 32 * 1024;
+    /**
+     * Larger arrays are cut into frames of this many bytes: JeroMQ moves many 1 MiB frames several
+     * times faster than one frame of tens of MiB, and putting them together again costs one copy.
+     */
+    static final int FRAME = 1 << 20;
 
     private static final byte OBJECT = 0, BLOB = 1;
     private static final byte T_BYTE = 1, T_INT = 2, T_LONG = 3, T_DOUBLE = 4, T_FLOAT = 5, T_SHORT = 6, T_CHAR = 7;
@@ -49,11 +54,7 @@ public final class Attributes {
             for (Map.Entry<String, Object> e : attrs.entrySet()) {
                 out.writeString(e.getKey());
                 Object v = e.getValue();
-                byte[] blob = toBlob(v, out);
-                if (blob != null) {
-                    blobs.add(blob);
-                    continue;
-                }
+                if (addBlob(v, out, blobs)) continue;
                 out.writeByte(OBJECT);
                 try {
                     kryo.writeClassAndObject(out, v);
@@ -81,7 +82,13 @@ public final class Attributes {
                 byte kind = in.readByte();
                 if (kind == BLOB) {
                     byte type = in.readByte();
-                    attrs.put(name, fromBlob(type, blobs.get(blob++)));
+                    int parts = in.readVarInt(true);
+                    if (parts < 1 || blob + parts > blobs.size()) {
+                        throw new IllegalArgumentException("attribute '" + name + "' claims " + parts + " blob frames; the message has "
+                                + (blobs.size() - blob) + " left");
+                    }
+                    attrs.put(name, fromBlob(type, blobs, blob, parts));
+                    blob += parts;
                 } else {
                     attrs.put(name, kryo.readClassAndObject(in));
                 }
@@ -93,56 +100,97 @@ public final class Attributes {
         }
     }
 
-    private static byte[] toBlob(Object v, Output out) {
+    /**
+     * Writes a large primitive array as blob frames of at most {@link #FRAME} bytes each (the array's
+     * copy, taken now); returns false for any other value.
+     */
+    private static boolean addBlob(Object v, Output out, List<byte[]> blobs) {
         byte type;
-        byte[] bytes;
-        if (v instanceof byte[] a && a.length >= BLOB_THRESHOLD) {
-            type = T_BYTE;
-            bytes = a.clone();
-        } else if (v instanceof double[] a && a.length * 8L >= BLOB_THRESHOLD) {
-            type = T_DOUBLE;
-            bytes = new byte[a.length * 8];
-            buffer(bytes).asDoubleBuffer().put(a);
-        } else if (v instanceof int[] a && a.length * 4L >= BLOB_THRESHOLD) {
-            type = T_INT;
-            bytes = new byte[a.length * 4];
-            buffer(bytes).asIntBuffer().put(a);
-        } else if (v instanceof long[] a && a.length * 8L >= BLOB_THRESHOLD) {
-            type = T_LONG;
-            bytes = new byte[a.length * 8];
-            buffer(bytes).asLongBuffer().put(a);
-        } else if (v instanceof float[] a && a.length * 4L >= BLOB_THRESHOLD) {
-            type = T_FLOAT;
-            bytes = new byte[a.length * 4];
-            buffer(bytes).asFloatBuffer().put(a);
-        } else if (v instanceof short[] a && a.length * 2L >= BLOB_THRESHOLD) {
-            type = T_SHORT;
-            bytes = new byte[a.length * 2];
-            buffer(bytes).asShortBuffer().put(a);
-        } else if (v instanceof char[] a && a.length * 2L >= BLOB_THRESHOLD) {
-            type = T_CHAR;
-            bytes = new byte[a.length * 2];
-            buffer(bytes).asCharBuffer().put(a);
+        int elem;
+        int length;
+        if (v instanceof byte[] a) {
+            type = T_BYTE; elem = 1; length = a.length;
+        } else if (v instanceof double[] a) {
+            type = T_DOUBLE; elem = 8; length = a.length;
+        } else if (v instanceof int[] a) {
+            type = T_INT; elem = 4; length = a.length;
+        } else if (v instanceof long[] a) {
+            type = T_LONG; elem = 8; length = a.length;
+        } else if (v instanceof float[] a) {
+            type = T_FLOAT; elem = 4; length = a.length;
+        } else if (v instanceof short[] a) {
+            type = T_SHORT; elem = 2; length = a.length;
+        } else if (v instanceof char[] a) {
+            type = T_CHAR; elem = 2; length = a.length;
         } else {
-            return null;
+            return false;
         }
+        long bytes = (long) length * elem;
+        if (bytes < BLOB_THRESHOLD) return false;
+        int parts = (int) ((bytes + FRAME - 1) / FRAME);
         out.writeByte(BLOB);
         out.writeByte(type);
-        return bytes;
+        out.writeVarInt(parts, true);
+        int perFrame = FRAME / elem;
+        for (int p = 0; p < parts; p++) {
+            int from = p * perFrame;
+            int n = Math.min(perFrame, length - from);
+            byte[] frame = new byte[n * elem];
+            ByteBuffer b = buffer(frame);
+            switch (type) {
+                case T_BYTE -> System.arraycopy((byte[]) v, from, frame, 0, n);
+                case T_DOUBLE -> b.asDoubleBuffer().put((double[]) v, from, n);
+                case T_INT -> b.asIntBuffer().put((int[]) v, from, n);
+                case T_LONG -> b.asLongBuffer().put((long[]) v, from, n);
+                case T_FLOAT -> b.asFloatBuffer().put((float[]) v, from, n);
+                case T_SHORT -> b.asShortBuffer().put((short[]) v, from, n);
+                default -> b.asCharBuffer().put((char[]) v, from, n);
+            }
+            blobs.add(frame);
+        }
+        return true;
     }
 
-    private static Object fromBlob(byte type, byte[] b) {
-        ByteBuffer buf = buffer(b);
-        switch (type) {
-            case T_BYTE: return b;
-            case T_DOUBLE: { double[] a = new double[b.length / 8]; buf.asDoubleBuffer().get(a); return a; }
-            case T_INT: { int[] a = new int[b.length / 4]; buf.asIntBuffer().get(a); return a; }
-            case T_LONG: { long[] a = new long[b.length / 8]; buf.asLongBuffer().get(a); return a; }
-            case T_FLOAT: { float[] a = new float[b.length / 4]; buf.asFloatBuffer().get(a); return a; }
-            case T_SHORT: { short[] a = new short[b.length / 2]; buf.asShortBuffer().get(a); return a; }
-            case T_CHAR: { char[] a = new char[b.length / 2]; buf.asCharBuffer().get(a); return a; }
-            default: throw new IllegalArgumentException("unknown blob type " + type + " in message");
+    /** Rebuilds an array from its {@code parts} frames starting at {@code first}, in one copy (none for a one-frame byte[]). */
+    private static Object fromBlob(byte type, List<byte[]> blobs, int first, int parts) {
+        if (type == T_BYTE && parts == 1) return blobs.get(first);
+        long bytes = 0;
+        for (int p = 0; p < parts; p++) bytes += blobs.get(first + p).length;
+        int elem = switch (type) {
+            case T_BYTE -> 1;
+            case T_SHORT, T_CHAR -> 2;
+            case T_INT, T_FLOAT -> 4;
+            case T_LONG, T_DOUBLE -> 8;
+            default -> throw new IllegalArgumentException("unknown blob type " + type + " in message");
+        };
+        if (bytes % elem != 0 || bytes / elem > Integer.MAX_VALUE) throw new IllegalArgumentException("malformed blob of " + bytes + " bytes");
+        int length = (int) (bytes / elem);
+        Object out = switch (type) {
+            case T_BYTE -> new byte[length];
+            case T_SHORT -> new short[length];
+            case T_CHAR -> new char[length];
+            case T_INT -> new int[length];
+            case T_FLOAT -> new float[length];
+            case T_LONG -> new long[length];
+            default -> new double[length];
+        };
+        int pos = 0;
+        for (int p = 0; p < parts; p++) {
+            byte[] f = blobs.get(first + p);
+            int n = f.length / elem;
+            ByteBuffer b = buffer(f);
+            switch (type) {
+                case T_BYTE -> System.arraycopy(f, 0, out, pos, n);
+                case T_SHORT -> b.asShortBuffer().get((short[]) out, pos, n);
+                case T_CHAR -> b.asCharBuffer().get((char[]) out, pos, n);
+                case T_INT -> b.asIntBuffer().get((int[]) out, pos, n);
+                case T_FLOAT -> b.asFloatBuffer().get((float[]) out, pos, n);
+                case T_LONG -> b.asLongBuffer().get((long[]) out, pos, n);
+                default -> b.asDoubleBuffer().get((double[]) out, pos, n);
+            }
+            pos += n;
         }
+        return out;
     }
 
     private static ByteBuffer buffer(byte[] b) {

@@ -30,7 +30,8 @@ import java.util.WeakHashMap;
  *   <li>records, enums, arrays, boxed primitives, strings, collections and maps travel as Kryo data;</li>
  *   <li>other classes must implement {@link Serializable} (as for Java serialization); fields marked
  *       {@code transient} are skipped;</li>
- *   <li>serializable lambdas and method references travel as {@code SerializedLambda};</li>
+ *   <li>serializable lambdas and method references travel as their {@code SerializedLambda} (see
+ *       {@link LambdaSerializer}): the receiver needs the defining class, which code shipping supplies;</li>
  *   <li>JDK classes that Kryo cannot reach into (strong encapsulation) and all throwables use Java
  *       serialization.</li>
  * </ul>
@@ -39,8 +40,7 @@ public final class Codec {
     private static final Map<ClassLoader, Pool<Kryo>> POOLS = new WeakHashMap<>();
 
     static {
-        // Kryo reports through MinLog; without --add-opens it warns once per instance that it resolves
-        // lambdas through their capturing class, which is the path River relies on. Keep it quiet.
+        // Kryo reports through MinLog, which would print warnings on stdout; River reports its own errors.
         com.esotericsoftware.minlog.Log.set(com.esotericsoftware.minlog.Log.LEVEL_ERROR);
     }
 
@@ -98,7 +98,7 @@ public final class Codec {
         kryo.setRegistrationRequired(false);
         kryo.setReferences(true);
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-        kryo.register(ClosureSerializer.Closure.class, new ClosureSerializer());
+        kryo.register(ClosureSerializer.Closure.class, new LambdaSerializer());
         ImmutableCollectionsSerializers.addDefaultSerializers(kryo);
         kryo.addDefaultSerializer(Throwable.class, new JavaSerializer());
         kryo.setDefaultSerializer(new RiverSerializerFactory());
@@ -116,13 +116,33 @@ public final class Codec {
             if (Serializable.class.isAssignableFrom(type)) {
                 return jdk ? new JavaSerializer() : new FieldSerializer<>(kryo, type, config);
             }
-            throw new KryoException(type.getName() + " is not serializable: make it implement java.io.Serializable"
-                    + " (or a record), or mark the field that holds it transient");
+            return new Refusing(type);
         }
 
         @Override
         public boolean isSupported(Class type) {
             return true;
+        }
+
+        /**
+         * Kryo asks for a serializer when it merely names a class (a lambda's capturing class, say), so
+         * refusal happens when an instance is actually written or read.
+         */
+        private static final class Refusing extends Serializer<Object> {
+            private final Class<?> type;
+
+            Refusing(Class<?> type) {
+                this.type = type;
+            }
+
+            @Override public void write(Kryo kryo, com.esotericsoftware.kryo.io.Output output, Object object) {
+                throw new KryoException(type.getName() + " is not serializable: make it implement java.io.Serializable"
+                        + " (or a record), or mark the field that holds it transient");
+            }
+
+            @Override public Object read(Kryo kryo, com.esotericsoftware.kryo.io.Input input, Class<?> t) {
+                throw new KryoException(type.getName() + " is not serializable, yet a message contains one");
+            }
         }
 
         private static String packageOf(Class<?> type) {

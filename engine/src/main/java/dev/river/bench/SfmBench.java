@@ -1,0 +1,130 @@
+package dev.river.bench;
+
+import dev.river.core.LocalEngines;
+import dev.river.core.Message;
+import dev.river.core.NodeConfig;
+import dev.river.core.River;
+import dev.river.core.VirtualResource;
+import dev.river.core.VrId;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code river bench sfm}: Super Flexible Messaging between two engines on loopback. A Pinger VR on
+ * engine A measures, against a Ponger VR on engine B: one-way latency of small messages (half the
+ * round trip, percentiles over many round trips), one-way small-message rate (a stream of sends, then
+ * one acknowledgement), and bandwidth for a 64 MiB {@code double[]}.
+ *
+ * <pre>{@code
+ * Map<String, Double> figures = SfmBench.run(SfmBench.Options.defaults());
+ * }</pre>
+ */
+public final class SfmBench {
+    private SfmBench() {}
+
+    /** How much to measure. */
+    public record Options(int warmup, int roundTrips, int streamed, int arrayMiB, int arrayRepeats) {
+        public static Options defaults() {
+            return new Options(20_000, 50_000, 1_000_000, 64, 5);
+        }
+
+        public static Options quick() {
+            return new Options(2_000, 5_000, 100_000, 8, 2);
+        }
+    }
+
+    /** Runs the benchmark on two fresh local engines; returns named figures (µs, msgs/s, MiB/s). */
+    public static Map<String, Double> run(Options o) {
+        try (LocalEngines engines = LocalEngines.start(2, NodeConfig.client().withDiscoveryPort(0))) {
+            VirtualResource driver = River.attach("bench-sfm");
+            try {
+                VrId pong = driver.deployTo(List.of(engines.addresses().get(1)), Ponger.class).get(0);
+                VrId ping = driver.deployTo(List.of(engines.addresses().get(0)), Pinger.class, pong, o).get(0);
+                Message r = driver.recv(Duration.ofMinutes(10), "src", ping, "results", dev.river.core.Match.ANY);
+                return r.get("results");
+            } finally {
+                River.detach(driver);
+            }
+        }
+    }
+
+    /** Answers pings, counts streamed messages, acknowledges arrays. */
+    public static final class Ponger extends VirtualResource {
+        @Override protected void main() {
+            long counted = 0;
+            while (true) {
+                Message m = recv();
+                if (m.has("p")) {
+                    send(m.src(), "p", m.getInt("p"));
+                } else if (m.has("n")) {
+                    if (++counted == m.getLong("of")) {
+                        send(m.src(), "streamed", counted);
+                        counted = 0;
+                    }
+                } else if (m.has("data")) {
+                    double[] d = m.get("data");
+                    send(m.src(), "got", d.length);
+                } else if (m.has("stop")) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Drives the measurements from engine A and reports to the parent. */
+    public static final class Pinger extends VirtualResource {
+        @Override protected void main() {
+            VrId pong = arg(0);
+            Options o = arg(1);
+            Map<String, Double> out = new LinkedHashMap<>();
+            for (int i = 0; i < o.warmup(); i++) roundTrip(pong, i);
+            long[] rtt = new long[o.roundTrips()];
+            for (int i = 0; i < rtt.length; i++) {
+                long t0 = System.nanoTime();
+                roundTrip(pong, i);
+                rtt[i] = System.nanoTime() - t0;
+            }
+            Arrays.sort(rtt);
+            out.put("latency_one_way_p50_us", rtt[rtt.length / 2] / 2e3);
+            out.put("latency_one_way_p99_us", rtt[(int) (rtt.length * 0.99)] / 2e3);
+            out.put("latency_one_way_mean_us", Arrays.stream(rtt).average().orElse(0) / 2e3);
+
+            stream(pong, o.streamed() / 10);   // warm-up
+            long t0 = System.nanoTime();
+            stream(pong, o.streamed());
+            double secs = (System.nanoTime() - t0) / 1e9;
+            out.put("small_messages_per_s", o.streamed() / secs);
+
+            double[] data = new double[o.arrayMiB() * (1 << 20) / 8];
+            Arrays.fill(data, 1.5);
+            send(pong, "data", data);
+            recv("got", dev.river.core.Match.ANY);
+            double[] times = new double[o.arrayRepeats()];
+            for (int i = 0; i < times.length; i++) {
+                long s = System.nanoTime();
+                send(pong, "data", data);
+                recv("got", dev.river.core.Match.ANY);
+                times[i] = (System.nanoTime() - s) / 1e9;
+            }
+            Arrays.sort(times);
+            out.put("array_MiB", (double) o.arrayMiB());
+            out.put("array_bandwidth_MiB_per_s", o.arrayMiB() / times[times.length / 2]);
+            send(pong, "stop", true);
+            send(parent(), "results", out);
+        }
+
+        private void roundTrip(VrId pong, int i) {
+            send(pong, "p", i);
+            recv("p", i);
+        }
+
+        private void stream(VrId pong, int n) {
+            for (int i = 0; i < n; i++) send(pong, "n", i, "of", (long) n);
+            recv("streamed", dev.river.core.Match.ANY);
+        }
+    }
+}
