@@ -59,6 +59,11 @@ class MpiCollectivesTest {
                 w.bcast(v, 3, MPI.INT, root);
                 equal(new int[]{root, root * 2, root * 3}, v, "bcast from " + root);
             }
+            // a large bcast (several chunks on the way)
+            double[] big0 = new double[150_000];
+            if (me == n / 2) for (int i = 0; i < big0.length; i++) big0[i] = i * 0.5;
+            w.bcast(big0, big0.length, MPI.DOUBLE, n / 2);
+            for (int i = 0; i < big0.length; i += 997) equal(i * 0.5, big0[i], "large bcast at " + i);
             DoubleBuffer db = MPI.newDoubleBuffer(4);
             if (me == n - 1) for (int i = 0; i < 4; i++) db.put(i, i + 0.5);
             w.bcast(db, 4, MPI.DOUBLE, n - 1);
