@@ -28,9 +28,10 @@ import java.util.Map;
 /**
  * {@code river bench mapreduce}: word count over generated text (default 200 MiB) with MapReduce on 1
  * and 2 local engines of one core each, against a single-threaded Java word count of the same text
- * in this JVM. Each engine count gets fresh engines, one warm-up job, then timed runs; the figure is
- * the median. The answers are checked against the single-threaded count. CPU time (engines and this
- * JVM, from the OS) is reported too: on a busy machine it shows the work done, which wall time hides.
+ * in this JVM. Each engine count gets its own engines, Trickle session and warm-up job; then the timed
+ * runs of every configuration take turns, and the figure is the median. The answers are checked
+ * against the single-threaded count. CPU time (the engines', from the OS) is reported too: on a busy
+ * machine it shows the work done, which wall time hides.
  *
  * <pre>{@code
  * Map<String, Double> figures = MapReduceBench.run(MapReduceBench.Options.defaults(), System.out);
@@ -89,7 +90,12 @@ public final class MapReduceBench {
 
     // ---------------------------------------------------------------- the benchmark
 
-    /** Runs the benchmark; progress lines go to {@code log}. Returns named figures (seconds, MiB/s, ratios). */
+    /**
+     * Runs the benchmark; progress lines go to {@code log}. Returns named figures (seconds, MiB/s, CPU
+     * seconds, ratios). Every configuration's engines run for the whole benchmark and the runs take
+     * turns (baseline, 1 engine, 2 engines, baseline, ...), so that a machine whose load changes
+     * meanwhile affects them all alike.
+     */
     public static Map<String, Double> run(Options o, PrintStream log) throws IOException {
         privateCluster();
         Path text = o.file() != null ? o.file() : generated(o.megabytes(), 42, log);
@@ -99,29 +105,58 @@ public final class MapReduceBench {
         f.put("input MiB", mib);
         f.put("load average before", load());
 
-        sequential(warm);
-        List<Double> times = new ArrayList<>();
-        List<Double> cpus = new ArrayList<>();
-        Map<String, Long> expected = null;
-        for (int i = 0; i < o.runs(); i++) {
-            double c0 = cpu(ProcessHandle.current().pid());
-            long t0 = System.nanoTime();
-            expected = sequential(text);
-            times.add(seconds(t0));
-            cpus.add(cpu(ProcessHandle.current().pid()) - c0);
-            log.printf(Locale.ROOT, "  single-threaded Java: %.2f s (%.2f s CPU)%n", times.get(i), cpus.get(i));
+        int total = o.engines().stream().mapToInt(Integer::intValue).sum();
+        List<Trickle> sessions = new ArrayList<>();
+        LocalEngines engines = LocalEngines.start(total, NodeConfig.client(), List.of("--cores", "1"));
+        try {
+            Map<String, Long> pids = new HashMap<>();
+            for (int i = 0; i < engines.size(); i++) pids.put(engines.ids().get(i).toString(), engines.pid(i));
+            for (int n : o.engines()) {
+                Trickle t = Trickle.builder().engines(n).connect();     // allocates n engines the earlier sessions do not hold
+                sessions.add(t);
+                if (t.vms().size() != n) throw new IllegalStateException("asked for " + n + " engine(s), got " + t.vms().size());
+                count(t, warm);
+            }
+            sequential(warm);
+            Map<String, List<Double>> times = new LinkedHashMap<>();
+            Map<String, List<Double>> cpus = new LinkedHashMap<>();
+            Map<String, Long> expected = null;
+            for (int i = 0; i < o.runs(); i++) {
+                double c0 = cpu(ProcessHandle.current().pid());
+                long t0 = System.nanoTime();
+                expected = sequential(text);
+                add(times, "single-threaded", seconds(t0));
+                add(cpus, "single-threaded", cpu(ProcessHandle.current().pid()) - c0);
+                log.printf(Locale.ROOT, "  single-threaded Java: %.2f s (%.2f s CPU)%n", last(times, "single-threaded"), last(cpus, "single-threaded"));
+                for (int k = 0; k < sessions.size(); k++) {
+                    Trickle t = sessions.get(k);
+                    String name = o.engines().get(k) + " engine(s)";
+                    List<Long> mine = new ArrayList<>();
+                    for (var vm : t.vms()) mine.add(pids.get(vm.info().id().toString()));
+                    double e0 = cpu(mine);
+                    t0 = System.nanoTime();
+                    Running<Map<String, Long>> r = MapReduce.fromFiles(text).map(MapReduceBench::words).combine(Long::sum)
+                            .reduce(MapReduceBench::sum).start(t);
+                    Map<String, Long> counts = r.result();
+                    add(times, name, seconds(t0));
+                    add(cpus, name, cpu(mine) - e0);
+                    log.printf(Locale.ROOT, "  MapReduce, %s: %.2f s (%.2f s CPU; %s)%n", name, last(times, name), last(cpus, name), r.progress());
+                    if (!counts.equals(expected)) {
+                        throw new IllegalStateException("MapReduce on " + name + " counted differently from the single-threaded count");
+                    }
+                }
+            }
+            for (String name : times.keySet()) {
+                double s = median(times.get(name));
+                f.put(name + " s", s);
+                f.put(name + " MiB/s", mib / s);
+                f.put(name + " CPU s", median(cpus.get(name)));
+            }
+        } finally {
+            for (Trickle t : sessions) t.close();      // before the engines stop, so that they release them
+            engines.close();
         }
-        double base = median(times);
-        f.put("single-threaded s", base);
-        f.put("single-threaded MiB/s", mib / base);
-        f.put("single-threaded CPU s", median(cpus));
-
-        for (int n : o.engines()) {
-            double[] s = mapReduce(n, text, warm, o.runs(), expected, log);
-            f.put(n + " engine(s) s", s[0]);
-            f.put(n + " engine(s) MiB/s", mib / s[0]);
-            f.put(n + " engine(s) CPU s", s[1]);
-        }
+        double base = f.get("single-threaded s");
         if (o.engines().contains(1)) {
             double one = f.get("1 engine(s) s");
             f.put("1 engine vs single-threaded (time ratio)", one / base);
@@ -131,34 +166,19 @@ public final class MapReduceBench {
         return f;
     }
 
-    /** Median wall time and median CPU time (engines and this JVM) of the timed runs on {@code n} fresh engines. */
-    private static double[] mapReduce(int n, Path text, Path warm, int runs, Map<String, Long> expected, PrintStream log) {
-        try (LocalEngines engines = LocalEngines.start(n, NodeConfig.client(), List.of("--cores", "1"));
-             Trickle t = Trickle.builder().engines(n).connect()) {
-            count(t, warm);
-            List<Double> times = new ArrayList<>();
-            List<Double> cpus = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
-                double c0 = cpu(engines);
-                long t0 = System.nanoTime();
-                Running<Map<String, Long>> r = MapReduce.fromFiles(text).map(MapReduceBench::words).combine(Long::sum)
-                        .reduce(MapReduceBench::sum).start(t);
-                Map<String, Long> counts = r.result();
-                times.add(seconds(t0));
-                cpus.add(cpu(engines) - c0);
-                log.printf(Locale.ROOT, "  MapReduce, %d engine(s): %.2f s (%.2f s CPU; %s)%n", n, times.get(i), cpus.get(i), r.progress());
-                if (!counts.equals(expected)) {
-                    throw new IllegalStateException("MapReduce on " + n + " engine(s) counted differently from the single-threaded count");
-                }
-            }
-            return new double[]{median(times), median(cpus)};
-        }
+    private static void add(Map<String, List<Double>> m, String key, double v) {
+        m.computeIfAbsent(key, k -> new ArrayList<>()).add(v);
     }
 
-    /** CPU seconds used so far by the engines and this JVM (the driver). */
-    private static double cpu(LocalEngines engines) {
-        double sum = cpu(ProcessHandle.current().pid());
-        for (int i = 0; i < engines.size(); i++) sum += cpu(engines.pid(i));
+    private static double last(Map<String, List<Double>> m, String key) {
+        List<Double> l = m.get(key);
+        return l.get(l.size() - 1);
+    }
+
+    /** CPU seconds used so far by these engine processes (MapReduce's work happens there; the driver only coordinates). */
+    private static double cpu(List<Long> pids) {
+        double sum = 0;
+        for (long pid : pids) sum += cpu(pid);
         return sum;
     }
 
@@ -210,7 +230,6 @@ public final class MapReduceBench {
         if (System.getenv("RIVER_DISCOVERY_PORT") != null || System.getProperty("river.discovery.port") != null) return;
         try (DatagramSocket s = new DatagramSocket(0)) {
             System.setProperty("river.discovery.port", Integer.toString(s.getLocalPort()));
-            System.setProperty("river.beacon.ms", "250");
         } catch (IOException e) {
             throw new UncheckedIOException("no free UDP port for the benchmark's discovery", e);
         }

@@ -151,10 +151,8 @@ final class Coordinator {
             inputTotal = plan.items.size();
         } else {
             inputTotal = Splitter.totalSize(plan.files);
-            long size = plan.splitSize > 0 ? plan.splitSize
-                    : plan.splits > 0 ? Math.max(1, (inputTotal + plan.splits - 1) / plan.splits)
-                    : Splitter.autoSplitSize(inputTotal, cores);
-            splits = Splitter.fileSplits(plan.files, size);
+            splits = plan.splits > 0 ? Splitter.fileSplitsByCount(plan.files, plan.splits)
+                    : Splitter.fileSplits(plan.files, plan.splitSize > 0 ? plan.splitSize : Splitter.autoSplitSize(inputTotal, cores));
         }
         int partitions = plan.partitions > 0 ? plan.partitions : cores;
         this.outputDir = outputDir == null ? null : prepareOutput(outputDir);
@@ -261,6 +259,14 @@ final class Coordinator {
 
     // ---------------------------------------------------------------- other threads
 
+    /** Fails fast where waiting for the result would wait forever: on the job's own thread (in a listener). */
+    void checkNotCoordinator(String what) {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException(what + " called from a progress listener, which runs on the job's own thread:"
+                    + " it would wait for itself. Wait for the result elsewhere, or use future()");
+        }
+    }
+
     Progress progress() {
         return progress;
     }
@@ -274,6 +280,7 @@ final class Coordinator {
     void cancel() {
         if (result.isDone()) return;
         post(Wire.CANCEL);
+        if (Thread.currentThread() == thread) return;      // from a progress listener: the job ends after it returns
         try {
             result.handle((v, e) -> null).get(END_WAIT.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

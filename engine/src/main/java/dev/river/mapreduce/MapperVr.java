@@ -110,10 +110,19 @@ final class MapperVr extends VirtualResource {
     private void runTask(Spec spec, Kryos kryos, Path dir, long buffer, int task, int attempt, Split split) {
         MapOutputBuffer out = new MapOutputBuffer(spec, kryos, dir, "t" + task + "-a" + attempt, buffer);
         Reading at = new Reading();
+        long started = System.nanoTime();
         try {
             read(spec, split, out, at);
+            long mapped = System.nanoTime();
             at.function = "sorting and spilling the map output";
             MapOutput output = out.finish();
+            if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                long bytes = 0;
+                for (long l : output.lengths()) bytes += l;
+                LOG.log(System.Logger.Level.DEBUG, String.format(java.util.Locale.ROOT, "job %s task %d (attempt %d): map %.3f s, sort and"
+                        + " write %.3f s, %d pairs emitted, output %d bytes", spec.shortId(), task, attempt, (mapped - started) / 1e9,
+                        (System.nanoTime() - mapped) / 1e9, out.emitted(), bytes));
+            }
             Done previous = outputs.put(task, new Done(attempt, output));
             if (previous != null && !previous.output.file().equals(output.file())) MapOutputBuffer.delete(previous.output.file());
             quietSend(parent(), Wire.KIND, Wire.MAPPED, "task", task, "attempt", attempt, "lengths", output.lengths(),

@@ -54,7 +54,8 @@ public record Progress(State state, int mapsDone, int mapsTotal, long inputDone,
         return sb.toString();
     }
 
-    static String bytes(long b) {
+    /** A byte count for people: {@code 512 B}, {@code 1.2 KB}, {@code 3.4 MB}, {@code 1.05 GB}. */
+    public static String bytes(long b) {
         if (b < 1024) return b + " B";
         if (b < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KB", b / 1024.0);
         if (b < 1024L * 1024 * 1024) return String.format(Locale.ROOT, "%.1f MB", b / (1024.0 * 1024));

@@ -70,8 +70,12 @@ final class ReducerVr extends VirtualResource {
         segments = new Segment[spec.maps()];
         for (int i = 0; i < segments.length; i++) segments[i] = new Segment();
         try {
+            long started = System.nanoTime();
             if (!shuffle()) return;
+            long fetched = System.nanoTime();
             reduce(kryos, order);
+            LOG.log(System.Logger.Level.DEBUG, () -> String.format(java.util.Locale.ROOT, "job %s partition %d (attempt %d): shuffle"
+                    + " %.3f s, merge and reduce %.3f s", spec.shortId(), partition, attempt, (fetched - started) / 1e9, (System.nanoTime() - fetched) / 1e9));
         } finally {
             for (Segment s : segments) if (s.incoming != null) s.incoming.abandon();
             store.deleteFiles();

@@ -49,6 +49,7 @@ public final class Running<T> {
      */
     @SuppressWarnings("unchecked")
     public T result() {
+        coordinator.checkNotCoordinator("result()");
         try {
             return (T) coordinator.result.get();
         } catch (InterruptedException e) {
@@ -65,8 +66,9 @@ public final class Running<T> {
 
     /**
      * Stops the job: running tasks are interrupted and every engine deletes the job's files. Returns
-     * when the engines have acknowledged (or after a short timeout); {@link #result()} then throws
-     * {@link CancellationException}. Does nothing if the job has ended.
+     * when the engines have acknowledged (or after a short timeout; at once when called from a progress
+     * listener); {@link #result()} then throws {@link CancellationException}. Does nothing if the job
+     * has ended.
      */
     public void cancel() {
         coordinator.cancel();

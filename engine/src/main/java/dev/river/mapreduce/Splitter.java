@@ -52,18 +52,32 @@ final class Splitter {
     }
 
     /**
-     * Splits of about {@code target} bytes (the last of a file may be smaller), each starting at a line's
-     * first byte; empty files give none.
+     * Splits of about {@code target} bytes (the last of a file may be smaller, or up to an eighth
+     * larger rather than leave a sliver), each starting at a line's first byte; empty files give none.
      */
     static List<Split> fileSplits(List<String> files, long target) {
+        return cut(files, size -> target);
+    }
+
+    /** About {@code count} splits in all: each file gets a share in proportion to its size (at least one). */
+    static List<Split> fileSplitsByCount(List<String> files, int count) {
+        long total = totalSize(files);
+        return cut(files, size -> {
+            long share = Math.max(1, Math.round((double) count * size / Math.max(1, total)));
+            return Math.max(1, (size + share - 1) / share);
+        });
+    }
+
+    private static List<Split> cut(List<String> files, java.util.function.LongUnaryOperator targetForSize) {
         List<Split> out = new ArrayList<>();
         for (String file : files) {
             Path path = Path.of(file);
             try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
                 long size = ch.size();
+                long target = Math.max(1, targetForSize.applyAsLong(size));
                 long start = 0;
                 while (start < size) {
-                    long end = start + target >= size ? size : lineStartAtOrAfter(ch, start + target, size);
+                    long end = size - (start + target) <= target / 8 ? size : lineStartAtOrAfter(ch, start + target, size);
                     out.add(new Split.FileRange(out.size(), file, start, end - start));
                     start = end;
                 }

@@ -300,6 +300,30 @@ class MapReduceTest {
         assertNoJobFilesLeft();
     }
 
+    @Test
+    void cancellingFromAProgressListenerStopsTheJob() throws IOException {
+        AtomicReference<Running<Map<Integer, Integer>>> self = new AtomicReference<>();
+        Running<Map<Integer, Integer>> r = MapReduce.from(IntStream.range(0, 64).boxed().toList()).splits(32)
+                .map((Integer i, Emitter<Integer, Integer> out) -> {
+                    Thread.sleep(250);
+                    out.emit(i, i);
+                })
+                .reduce((Integer k, Iterable<Integer> v) -> k)
+                .onProgress(p -> {
+                    Running<Map<Integer, Integer>> me = self.get();
+                    if (p.mapsDone() >= 1 && me != null) {
+                        assertThrows(IllegalStateException.class, me::result, "waiting in a listener would wait forever");
+                        me.cancel();
+                    }
+                })
+                .start(trickle);
+        self.set(r);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(CancellationException.class, r::result));
+        assertEquals(Progress.State.CANCELLED, r.progress().state());
+        assertTrue(r.progress().mapsDone() < 32, r.progress().toString());
+        assertNoJobFilesLeft();
+    }
+
     static void assertNoJobFilesLeft() throws IOException {
         Path base = scratch.resolve("river-mapreduce");
         if (!Files.exists(base)) return;

@@ -78,6 +78,20 @@ class SplitterTest {
     }
 
     @Test
+    void aSplitCountIsSharedAmongFilesBySize() throws IOException {
+        List<String> fs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Path f = dir.resolve("s" + i + ".txt");
+            Files.writeString(f, ("some words on a line\n").repeat(i == 3 ? 2000 : 1000));
+            fs.add(f.toString());
+        }
+        List<Split> splits = Splitter.fileSplitsByCount(fs, 10);
+        assertEquals(10, splits.size(), splits.toString());
+        assertEquals(4, splits.stream().filter(s -> ((Split.FileRange) s).file().equals(fs.get(3))).count(), "the double-size file gets twice the splits");
+        assertEquals(4, Splitter.fileSplitsByCount(fs, 1).size(), "at least one split per file");
+    }
+
+    @Test
     void aLineLongerThanTheReadBufferIsOneLine() throws IOException {
         String longLine = "w".repeat(700_000);
         Path f = dir.resolve("long.txt");

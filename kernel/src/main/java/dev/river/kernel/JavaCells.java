@@ -43,7 +43,7 @@ final class JavaCells implements AutoCloseable {
     /** Imports every notebook starts with; River's packages are added when present. */
     static final List<String> DEFAULT_IMPORTS = List.of("java.util.*", "java.util.function.*", "java.util.stream.*",
             "java.util.concurrent.*", "java.io.*", "java.nio.file.*", "java.time.*", "java.math.*");
-    static final List<String> RIVER_IMPORTS = List.of("dev.river.core.*", "dev.river.trickle.*");
+    static final List<String> RIVER_IMPORTS = List.of("dev.river.core.*", "dev.river.trickle.*", "dev.river.mapreduce.*");
 
     private static final Pattern WRAPPER = Pattern.compile("REPL\\.\\$JShell\\$\\d+[A-Z]*");
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_$][\\w$]*");

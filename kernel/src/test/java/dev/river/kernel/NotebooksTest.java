@@ -49,7 +49,9 @@ class NotebooksTest {
     static final Map<String, Consumer<Executed>> EXPECTED = Map.of(
             "hello-river.ipynb", NotebooksTest::helloRiver,
             "trickle-word-frequency.ipynb", NotebooksTest::wordFrequency,
-            "magics-tour.ipynb", NotebooksTest::magicsTour);
+            "magics-tour.ipynb", NotebooksTest::magicsTour,
+            "mapreduce.ipynb", NotebooksTest::mapReduce,
+            "rmpi.ipynb", NotebooksTest::rmpi);
 
     @Test
     void everyNotebookHasChecks() throws Exception {
@@ -115,6 +117,42 @@ class NotebooksTest {
         assertTrue(nb.output("--out chunkStats").contains("1000/1000 items"));
         assertEquals("1000", nb.result("Stats::count"));
         assertEquals("[5239625, 36552125, 99114625, 192927125]", nb.result("mapToLong(i -> (long) i * i)"));
+        assertEquals("stopped 2 local engines", nb.result("%river stop"));
+    }
+
+    static void mapReduce(Executed nb) {
+        assertEquals("8", nb.result("Files.createTempDirectory"));
+        String counts = nb.result("Trickle t = Trickle.connect()");
+        assertTrue(counts.matches("\\{combiner=\\d+, engine=\\d+, key=\\d+, map=\\d+, merge=\\d+, partition=\\d+, reduce=\\d+,"
+                + " river=\\d+, shuffle=\\d+, sort=\\d+, split=\\d+, value=\\d+}"), "12 words, keys in order: " + counts);
+        assertEquals("true", nb.result("counts.equals(sequential)"));
+        String watched = nb.output("Running<Map<String, Long>> running");
+        assertTrue(watched.contains("map 16/16 (100%)") && watched.contains("reduce") && watched.contains("done"), watched);
+        assertEquals("[combiner, engine, partition, reduce, shuffle]", nb.result("Running<Map<String, Long>> running"));
+        String magic = nb.output("%river mapreduce files");
+        assertTrue(magic.contains("12 keys") && magic.contains("all in counted (Map<Object, Long>)"), magic);
+        assertTrue(magic.contains("shuffled") && magic.contains("done"), "the progress view ends done: " + magic);
+        String view = nb.html("%river mapreduce files");
+        assertTrue(view.contains("river-mapreduce") && view.contains("8/8") && view.contains("4/4"), "map and reduce bars, full: " + view);
+        assertEquals("true", nb.result("counted.equals(counts)"));
+        String index = nb.result("Path index");
+        assertTrue(index.matches("2 part files, first line: \\w+\t8 files"), index);
+        String failed = nb.output("unsorted input");
+        assertTrue(failed.contains("map failed at split ") && failed.contains("the line at byte ")
+                && failed.contains("java.lang.IllegalArgumentException: unsorted input"), failed);
+        assertEquals("false", nb.result("t.close()"));
+    }
+
+    static void rmpi(Executed nb) {
+        assertTrue(nb.result("%river start 2").startsWith("started 2 local engines"));
+        String run = nb.output("%river mpirun -np 4 Pi");
+        assertTrue(run.contains("[0] pi is about 3.14159265"), run);
+        for (int r = 0; r < 4; r++) assertTrue(run.contains("[" + r + "] rank " + r + " of 4 on "), run);
+        assertEquals("4 ranks of Pi ended well", nb.result("%river mpirun -np 4 Pi"));
+        assertTrue(nb.result("job.exitCode()").startsWith("0 [rank 0 of 3 on "), nb.result("job.exitCode()"));
+        String quit = nb.result("quit.exitCode()");
+        assertTrue(quit.startsWith("3: rank 2") && quit.contains("System.exit(3)"), quit);
+        assertEquals("0", nb.result("run(Pi.class, \"1000\").exitCode()"));
         assertEquals("stopped 2 local engines", nb.result("%river stop"));
     }
 
