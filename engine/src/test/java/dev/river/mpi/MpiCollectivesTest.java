@@ -1,6 +1,5 @@
 package dev.river.mpi;
 
-import dev.river.testing.Cluster;
 import mpi.DoubleInt;
 import mpi.Int2;
 import mpi.Intracomm;
@@ -10,8 +9,6 @@ import mpi.Op;
 import mpi.Request;
 import mpi.UserFunction;
 import mpi.Datatype;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,19 +25,7 @@ import static dev.river.mpi.MpiTesting.equal;
  * (powers of two and not) over two engines. The programs compute the expected result locally and
  * check it.
  */
-class MpiCollectivesTest {
-    static Cluster cluster;
-
-    @BeforeAll
-    static void up() {
-        cluster = Cluster.start(2);
-    }
-
-    @AfterAll
-    static void down() {
-        cluster.close();
-    }
-
+class MpiCollectivesTest extends OnTwoEngines {
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 4, 5})
     void barrierBcastReduceAllReduceScan(int np) {

@@ -1,6 +1,5 @@
 package dev.river.mpi;
 
-import dev.river.testing.Cluster;
 import mpi.Datatype;
 import mpi.Intracomm;
 import mpi.MPI;
@@ -8,8 +7,6 @@ import mpi.MPIException;
 import mpi.Prequest;
 import mpi.Request;
 import mpi.Status;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,19 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * TCP and some, on the same engine, through memory). Each program checks its own results; a failed
  * check fails its rank and so the job.
  */
-class MpiPointToPointTest {
-    static Cluster cluster;
-
-    @BeforeAll
-    static void up() {
-        cluster = Cluster.start(2);
-    }
-
-    @AfterAll
-    static void down() {
-        cluster.close();
-    }
-
+class MpiPointToPointTest extends OnTwoEngines {
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 4})
     void blockingSendRecvOfEveryTypeAndBuffer(int np) {
