@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MPI {
     private static volatile Rank rank;
+    private static volatile Thread initThread;
     private static volatile boolean initialized, finalized;
     private static final AtomicInteger KEYVALS = new AtomicInteger(100);
     private static byte[] attached;
@@ -157,6 +158,7 @@ public final class MPI {
                 COMM_WORLD.core = r.worldComm;
                 COMM_SELF.core = r.selfComm;
                 rank = r;
+                initThread = Thread.currentThread();
                 initialized = true;
             } catch (MpiError e) {
                 throw new MPIException(e.errorClass(), e.errorClass(), "MPI.Init failed: " + e.getMessage());
@@ -171,10 +173,10 @@ public final class MPI {
         return THREAD_MULTIPLE;
     }
 
-    /** MPI_IS_THREAD_MAIN: whether the caller is the thread that runs the rank's main. */
+    /** MPI_IS_THREAD_MAIN: whether the caller is the thread that called MPI.Init. */
     public static boolean isThreadMain() throws MPIException {
         check();
-        return Thread.currentThread().getName().endsWith("-main");
+        return Thread.currentThread() == initThread;
     }
 
     /** MPI_FINALIZE: waits for every rank, delivers what is pending, and ends MPI on this rank. */

@@ -33,6 +33,8 @@ import java.util.concurrent.CompletableFuture;
  * </ol>
  */
 final class Restorer {
+    private static final System.Logger LOG = System.getLogger(Restorer.class.getName());
+
     private final VmContext here;
     private final VmContext.CodeOrigin code;
     private final UUID app;
@@ -87,9 +89,23 @@ final class Restorer {
 
         Map<UUID, String> routes = new HashMap<>();
         placed.forEach((u, id) -> routes.put(u, id.vm()));
-        Set<String> tell = new LinkedHashSet<>(coordinator.vms());
-        tell.addAll(targets);
-        coordinator.all(new ArrayList<>(tell), vm -> new Tasks.Routes(routes), "announce the restored VRs' routes", epoch);
+        // The targets and this VM must know the routes before anything starts; other engines are told
+        // too, but one that does not answer (dying, say) must not undo the restore.
+        Set<String> must = new LinkedHashSet<>(targets);
+        must.add(here.address());
+        try {
+            coordinator.all(new ArrayList<>(must), vm -> new Tasks.Routes(routes), "announce the restored VRs' routes", epoch);
+        } catch (RuntimeException e) {
+            discard(placed);
+            throw e;
+        }
+        for (String vm : coordinator.vms()) {
+            if (must.contains(vm)) continue;
+            here.call(vm, new Tasks.Routes(routes), Duration.ofSeconds(10)).exceptionally(e -> {
+                LOG.log(System.Logger.Level.WARNING, "engine " + vm + " did not learn where the restored VRs run: " + e.getMessage());
+                return false;
+            });
+        }
 
         Map<String, List<UUID>> starts = new LinkedHashMap<>();
         placed.forEach((u, id) -> starts.computeIfAbsent(id.vm(), k -> new ArrayList<>()).add(u));

@@ -88,7 +88,8 @@ final class ClusterCommand implements Callable<Integer> {
         List<String> peers = list.stream().map(h -> h.address() + ":" + port).toList();
         int failed = 0;
         for (Host h : list) {
-            Result copy = remote(h, "umask 077 && mkdir -p ~/.river && cat > ~/.river/secret", secret);
+            // Written beside and renamed, so an engine starting on that host never reads half a key.
+            Result copy = remote(h, "umask 077 && mkdir -p ~/.river && cat > ~/.river/secret.tmp && mv ~/.river/secret.tmp ~/.river/secret", secret);
             if (copy.code() != 0) {
                 System.err.println(h.target() + ": copying the cluster secret failed: " + copy.out().strip());
                 failed++;

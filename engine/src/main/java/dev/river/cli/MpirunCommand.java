@@ -15,10 +15,9 @@ import java.util.concurrent.Callable;
  * rMPI program (the Open MPI Java API, package {@code mpi}) with N ranks on River engines.
  */
 @Command(name = "mpirun", mixinStandardHelpOptions = true,
-        description = {"Run an rMPI program (package mpi, the Open MPI Java API) with N ranks on River engines.",
-                "Each rank's output is printed prefixed with [rank]. The exit code is 0 when every rank ends well,",
-                "else that of the first rank that failed (the others are stopped). Where no engine is found,",
-                "local engines are started for the run."})
+        description = "Run an rMPI program (package mpi, the Open MPI Java API) with N ranks on River engines. Each rank's"
+                + " output is printed prefixed with [rank]. The exit code is 0 when every rank ends well, else that of the first"
+                + " rank that failed (the others are stopped). Where no engine is found, local engines are started for the run.")
 final class MpirunCommand implements Callable<Integer> {
     @Option(names = {"-np", "-n", "--np"}, required = true, description = "Number of ranks")
     int np;

@@ -111,9 +111,13 @@ public final class Mpirun {
             return run(main.getName(), loader, args);
         }
 
-        /** Runs class {@code mainClass} (found through {@code loader}, which also serves its classes to the engines). */
+        /**
+         * Runs class {@code mainClass} (found through {@code loader}, which also serves its classes to the
+         * engines; a loader that is itself a {@link ClassSource}, like a notebook's, serves them directly).
+         */
         public Result run(String mainClass, ClassLoader loader, String... args) {
-            return new MpiJob(this, mainClass, ClassSource.of(loader), loader, args == null ? new String[0] : args.clone()).run();
+            ClassSource code = loader instanceof ClassSource cs ? cs : ClassSource.of(loader);
+            return new MpiJob(this, mainClass, code, loader, args == null ? new String[0] : args.clone()).run();
         }
     }
 

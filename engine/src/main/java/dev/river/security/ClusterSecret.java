@@ -40,7 +40,7 @@ public final class ClusterSecret {
         if (inline != null) return new ClusterSecret(parse(inline, "RIVER_SECRET"), "RIVER_SECRET");
         String file = setting("RIVER_SECRET_FILE");
         Path path = file != null ? Path.of(file) : defaultFile();
-        return fromFile(path, file == null);
+        return fromFile(path, true);
     }
 
     /** The default location, {@code ~/.river/secret}. */

@@ -126,18 +126,24 @@ final class Apps {
 
     /**
      * An event-loop VR that checks every sender's numbered messages arrive exactly once and in order
-     * ("n" = 0, 1, 2, ... per sender), and reports when {@code senders} of them said "done".
+     * ("n" = 0, 1, 2, ... per sender), and reports once {@code senders} of them said "done" and its
+     * parent said "finish".
      */
     public static final class Counter extends VirtualResource {
         private final Map<UUID, Integer> next = new HashMap<>();
         private final Map<UUID, String> problems = new HashMap<>();
         private long total;
         private int done;
+        private boolean finish;
 
         @Override protected void main() {
             int senders = arg(0);
-            while (done < senders) {
+            while (done < senders || !finish) {
                 Message m = recv();
+                if (m.has("finish")) {
+                    finish = true;
+                    continue;
+                }
                 UUID src = m.src().uuid();
                 if (m.has("done")) {
                     if (next.getOrDefault(src, 0) != m.getInt("done")) {

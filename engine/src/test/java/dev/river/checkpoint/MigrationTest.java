@@ -60,6 +60,7 @@ class MigrationTest {
             VrId backAtA = cps.migrate(counter, a);
             assertEquals(a.address(), backAtA.vm());
             own.get();
+            driver.send(counter, "finish", true);   // it reports once every sender is done, too
 
             Message report = driver.recv(WAIT, "total", Match.ANY);
             Map<?, ?> problems = report.get("problems");

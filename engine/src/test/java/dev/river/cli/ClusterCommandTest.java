@@ -51,12 +51,21 @@ class ClusterCommandTest {
         cmd.addAll(List.of("-Duser.home=" + home, "dev.river.cli.RiverCli"));
         cmd.addAll(List.of(args));
         if (args[0].equals("cluster")) {
-            cmd.addAll(List.of("--hosts", hosts.toString(), "--ssh", "ip netns exec {host} sh -c", "--river", javaCmd, "--port", "47611"));
+            // HOME too: the remote shell's ~ must be the test's home, never the real one (its secret)
+            cmd.addAll(List.of("--hosts", hosts.toString(), "--ssh", "ip netns exec {host} env HOME=" + home + " RIVER_SECRET_FILE=" + secret() + " sh -c",
+                    "--river", javaCmd, "--port", "47611"));
         }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("RIVER_SECRET_FILE", secret().toString());
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         return new CliTest.Result(p.exitValue(), out);
+    }
+
+    /** The test's own secret: nothing here may touch the real ~/.river/secret. */
+    static Path secret() {
+        return home.resolve(".river/secret");
     }
 
     @Test
@@ -65,12 +74,15 @@ class ClusterCommandTest {
         assertEquals(0, start.code(), start.out());
         assertTrue(start.out().contains("started 2 of 2 engines"), start.out());
         assertTrue(Files.exists(home.resolve(".river/secret")));
+        assertFalse(Files.exists(home.resolve(".river/secret.tmp")), "the copy is renamed into place");
 
         // a client that knows only the hosts file sees both engines, through explicit peers
         List<String> cmd = new ArrayList<>(LocalEngines.javaCommand());
         cmd.addAll(List.of("-Duser.home=" + home, "-Driver.bind=" + net.client(), "-Driver.discovery.port=0",
                 "dev.river.cli.RiverCli", "cluster", "status", "--hosts", hosts.toString(), "--port", "47611"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder spb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        spb.environment().put("RIVER_SECRET_FILE", secret().toString());
+        Process p = spb.start();
         String status = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), status);
         assertTrue(status.contains(net.address(0) + ":47611") && status.contains(net.address(1) + ":47611"), status);

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Real multi-host operation on one machine: three network namespaces ("hosts") joined by veth pairs
  * to a bridge, one engine in each, and this JVM on the bridge as the client. Shows broadcast
- * discovery across hosts, explicit peers where broadcast does not reach, and deploy plus messaging
- * across them. Needs root (CI runs as root); elsewhere it is skipped with the reason.
+ * discovery across hosts, explicit peers where broadcast does not reach, deploy plus messaging
+ * across them, Trickle farming work over them, and rMPI ranks talking across them. Needs root (CI runs as root); elsewhere it is skipped with the reason.
  */
 class MultiHostTest {
     static final List<Process> engines = new ArrayList<>();
@@ -95,6 +95,48 @@ class MultiHostTest {
         assertEquals(vms.get(0).address(), m.getString("from"));
         assertEquals(vms.get(2).name(), m.getString("via"));
         River.detach(d);
+    }
+
+    @Test
+    void trickleFarmsWorkAcrossHosts() {
+        River.awaitEngines(3, Duration.ofSeconds(30));
+        try (dev.river.trickle.Trickle t = dev.river.trickle.Trickle.connect(3)) {
+            assertEquals(3, t.vms().size());
+            List<Integer> items = java.util.stream.IntStream.rangeClosed(1, 300).boxed().toList();
+            dev.river.trickle.Task<List<Integer>, String> where = chunk ->
+                    chunk.stream().mapToInt(Integer::intValue).sum() + "@" + java.net.InetAddress.getLocalHost().getHostAddress();
+            List<String> sums = t.forkwork(where, items, 10);
+            assertEquals(30, sums.size());
+            assertEquals(300 * 301 / 2, sums.stream().mapToInt(x -> Integer.parseInt(x.substring(0, x.indexOf('@')))).sum());
+        }
+    }
+
+    @Test
+    void rmpiRanksRunAcrossHosts() {
+        List<VmInfo> vms = River.awaitEngines(3, Duration.ofSeconds(30));
+        dev.river.mpi.Mpirun.Result r = dev.river.mpi.Mpirun.options().np(3)
+                .engines(vms.stream().map(VmInfo::address).toList())
+                .timeout(Duration.ofMinutes(2))
+                .run(SumOfRanks.class);
+        assertTrue(r.ok(), r.toString() + "\n" + r.text());
+        for (int rank = 0; rank < 3; rank++) {
+            assertTrue(r.lines(rank).stream().anyMatch(l -> l.startsWith("sum 6 ")), r.text());
+        }
+        assertEquals(3, r.ranks().stream().map(dev.river.mpi.Mpirun.RankResult::engine).distinct().count(),
+                "one rank per host: " + r.ranks());
+    }
+
+    /** Every rank adds rank + 1 with allReduce: 1 + 2 + 3 = 6 everywhere. */
+    public static final class SumOfRanks {
+        public static void main(String[] args) throws Exception {
+            mpi.MPI.Init(args);
+            int rank = mpi.MPI.COMM_WORLD.getRank();
+            int[] mine = {rank + 1};
+            int[] sum = new int[1];
+            mpi.MPI.COMM_WORLD.allReduce(mine, sum, 1, mpi.MPI.INT, mpi.MPI.SUM);
+            System.out.println("sum " + sum[0] + " on " + mpi.MPI.getProcessorName());
+            mpi.MPI.Finalize();
+        }
     }
 
     /** Reports the first message it receives to its parent, with where it came from. */

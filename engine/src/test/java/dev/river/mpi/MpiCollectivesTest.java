@@ -1,6 +1,5 @@
 package dev.river.mpi;
 
-import dev.river.testing.Cluster;
 import mpi.DoubleInt;
 import mpi.Int2;
 import mpi.Intracomm;
@@ -10,8 +9,6 @@ import mpi.Op;
 import mpi.Request;
 import mpi.UserFunction;
 import mpi.Datatype;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,19 +25,7 @@ import static dev.river.mpi.MpiTesting.equal;
  * (powers of two and not) over two engines. The programs compute the expected result locally and
  * check it.
  */
-class MpiCollectivesTest {
-    static Cluster cluster;
-
-    @BeforeAll
-    static void up() {
-        cluster = Cluster.start(2);
-    }
-
-    @AfterAll
-    static void down() {
-        cluster.close();
-    }
-
+class MpiCollectivesTest extends OnTwoEngines {
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 4, 5})
     void barrierBcastReduceAllReduceScan(int np) {
@@ -59,6 +44,11 @@ class MpiCollectivesTest {
                 w.bcast(v, 3, MPI.INT, root);
                 equal(new int[]{root, root * 2, root * 3}, v, "bcast from " + root);
             }
+            // a large bcast (several chunks on the way)
+            double[] big0 = new double[150_000];
+            if (me == n / 2) for (int i = 0; i < big0.length; i++) big0[i] = i * 0.5;
+            w.bcast(big0, big0.length, MPI.DOUBLE, n / 2);
+            for (int i = 0; i < big0.length; i += 997) equal(i * 0.5, big0[i], "large bcast at " + i);
             DoubleBuffer db = MPI.newDoubleBuffer(4);
             if (me == n - 1) for (int i = 0; i < 4; i++) db.put(i, i + 0.5);
             w.bcast(db, 4, MPI.DOUBLE, n - 1);

@@ -1,6 +1,5 @@
 package dev.river.mpi;
 
-import dev.river.testing.Cluster;
 import mpi.CartComm;
 import mpi.CartParms;
 import mpi.Comm;
@@ -9,8 +8,6 @@ import mpi.Intracomm;
 import mpi.MPI;
 import mpi.MPIException;
 import mpi.ShiftParms;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,19 +15,7 @@ import static dev.river.mpi.MpiTesting.check;
 import static dev.river.mpi.MpiTesting.equal;
 
 /** Communicators (dup, split, create, createGroup, compare, free), groups, and Cartesian topologies. */
-class MpiCommunicatorsTest {
-    static Cluster cluster;
-
-    @BeforeAll
-    static void up() {
-        cluster = Cluster.start(2);
-    }
-
-    @AfterAll
-    static void down() {
-        cluster.close();
-    }
-
+class MpiCommunicatorsTest extends OnTwoEngines {
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 4, 6})
     void dupSplitCreateCompareFree(int np) {

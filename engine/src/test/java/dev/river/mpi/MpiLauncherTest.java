@@ -1,10 +1,7 @@
 package dev.river.mpi;
 
-import dev.river.testing.Cluster;
 import mpi.MPI;
 import mpi.MPIException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -31,19 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * engine) giving the right exit code, naming the rank, stopping the others, and never ending an engine.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class MpiLauncherTest {
-    static Cluster cluster;
-
-    @BeforeAll
-    static void up() {
-        cluster = Cluster.start(2);
-    }
-
-    @AfterAll
-    static void down() {
-        cluster.close();
-    }
-
+class MpiLauncherTest extends OnTwoEngines {
     @Test
     @Order(1)
     void outputIsStreamedPerRankAndStaticsArePerRank() {

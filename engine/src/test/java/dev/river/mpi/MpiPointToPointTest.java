@@ -1,6 +1,5 @@
 package dev.river.mpi;
 
-import dev.river.testing.Cluster;
 import mpi.Datatype;
 import mpi.Intracomm;
 import mpi.MPI;
@@ -8,8 +7,6 @@ import mpi.MPIException;
 import mpi.Prequest;
 import mpi.Request;
 import mpi.Status;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,19 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * TCP and some, on the same engine, through memory). Each program checks its own results; a failed
  * check fails its rank and so the job.
  */
-class MpiPointToPointTest {
-    static Cluster cluster;
-
-    @BeforeAll
-    static void up() {
-        cluster = Cluster.start(2);
-    }
-
-    @AfterAll
-    static void down() {
-        cluster.close();
-    }
-
+class MpiPointToPointTest extends OnTwoEngines {
     @ParameterizedTest
     @ValueSource(ints = {2, 3, 4})
     void blockingSendRecvOfEveryTypeAndBuffer(int np) {
@@ -259,6 +244,60 @@ class MpiPointToPointTest {
                 equal(99, v[0], "sSend payload");
                 w.recv(v, 1, MPI.INT, 0, 12);
             }
+            // pack an int and three doubles into bytes, send them as MPI.PACKED, unpack on the other side
+            int next = (me + 1) % n;
+            byte[] packed = new byte[w.packSize(1, MPI.INT) + w.packSize(3, MPI.DOUBLE)];
+            int pos = w.pack(new int[]{me}, 1, MPI.INT, packed, 0);
+            pos = w.pack(new double[]{me + 0.5, me + 1.5, me + 2.5}, 3, MPI.DOUBLE, packed, pos);
+            equal(packed.length, pos, "pack position");
+            byte[] in = new byte[packed.length];
+            Status ps = w.sendRecv(packed, pos, MPI.PACKED, next, 13, in, in.length, MPI.PACKED, prev, 13);
+            int[] who = new int[1];
+            double[] vals = new double[3];
+            int at = w.unpack(in, 0, who, 1, MPI.INT);
+            w.unpack(in, at, vals, 3, MPI.DOUBLE);
+            equal(prev, who[0], "unpacked int");
+            equal(new double[]{prev + 0.5, prev + 1.5, prev + 2.5}, vals, "unpacked doubles");
+            equal(packed.length, ps.getCount(MPI.PACKED), "packed count");
+            MPI.Finalize();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void threadsOfARankCommunicateAtTheSameTime(int np) {
+        MpiTesting.ok(cluster, np, Threads.class);
+    }
+
+    /** MPI.THREAD_MULTIPLE: four threads per rank exchange with the same threads of the next rank, each on its own tag. */
+    public static class Threads {
+        public static void main(String[] args) throws Exception {
+            int provided = MPI.InitThread(args, MPI.THREAD_MULTIPLE);
+            equal(MPI.THREAD_MULTIPLE, provided, "thread level");
+            Intracomm w = MPI.COMM_WORLD;
+            int me = w.getRank(), n = w.getSize(), next = (me + 1) % n, prev = (me - 1 + n) % n;
+            int threads = 4, rounds = 200;
+            Throwable[] failed = new Throwable[threads];
+            Thread[] ts = new Thread[threads];
+            for (int t = 0; t < threads; t++) {
+                int tag = t;
+                ts[t] = new Thread(() -> {
+                    try {
+                        long[] out = new long[64], in = new long[64];
+                        for (int r = 0; r < rounds; r++) {
+                            java.util.Arrays.fill(out, me * 1_000_000L + tag * 1000L + r);
+                            w.sendRecv(out, 64, MPI.LONG, next, tag, in, 64, MPI.LONG, prev, tag);
+                            if (in[63] != prev * 1_000_000L + tag * 1000L + r) throw new AssertionError("thread " + tag + " round " + r + " got " + in[63]);
+                        }
+                    } catch (Throwable e) {
+                        failed[tag] = e;
+                    }
+                });
+                ts[t].start();
+            }
+            for (Thread t : ts) t.join();
+            for (Throwable f : failed) if (f != null) throw new AssertionError("a thread failed: " + f, f);
+            w.barrier();
             MPI.Finalize();
         }
     }

@@ -28,6 +28,8 @@ class MpiSingletonTest {
         assertEquals(1, w.getSize());
         assertTrue(MPI.wtick() > 0 && MPI.wtime() > 0);
         assertFalse(MPI.getProcessorName().isEmpty());
+        assertTrue(MPI.isThreadMain());
+        assertEquals(MPI.THREAD_MULTIPLE, MPI.queryThread());
         // messages to self, blocking and not
         IntBuffer in = MPI.newIntBuffer(2);
         Request r = w.iRecv(in, 2, MPI.INT, MPI.ANY_SOURCE, MPI.ANY_TAG);

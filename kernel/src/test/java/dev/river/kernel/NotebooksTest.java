@@ -50,7 +50,8 @@ class NotebooksTest {
             "hello-river.ipynb", NotebooksTest::helloRiver,
             "trickle-word-frequency.ipynb", NotebooksTest::wordFrequency,
             "magics-tour.ipynb", NotebooksTest::magicsTour,
-            "mapreduce.ipynb", NotebooksTest::mapReduce);
+            "mapreduce.ipynb", NotebooksTest::mapReduce,
+            "rmpi.ipynb", NotebooksTest::rmpi);
 
     @Test
     void everyNotebookHasChecks() throws Exception {
@@ -140,6 +141,19 @@ class NotebooksTest {
         assertTrue(failed.contains("map failed at split ") && failed.contains("the line at byte ")
                 && failed.contains("java.lang.IllegalArgumentException: unsorted input"), failed);
         assertEquals("false", nb.result("t.close()"));
+    }
+
+    static void rmpi(Executed nb) {
+        assertTrue(nb.result("%river start 2").startsWith("started 2 local engines"));
+        String run = nb.output("%river mpirun -np 4 Pi");
+        assertTrue(run.contains("[0] pi is about 3.14159265"), run);
+        for (int r = 0; r < 4; r++) assertTrue(run.contains("[" + r + "] rank " + r + " of 4 on "), run);
+        assertEquals("4 ranks of Pi ended well", nb.result("%river mpirun -np 4 Pi"));
+        assertTrue(nb.result("job.exitCode()").startsWith("0 [rank 0 of 3 on "), nb.result("job.exitCode()"));
+        String quit = nb.result("quit.exitCode()");
+        assertTrue(quit.startsWith("3: rank 2") && quit.contains("System.exit(3)"), quit);
+        assertEquals("0", nb.result("run(Pi.class, \"1000\").exitCode()"));
+        assertEquals("stopped 2 local engines", nb.result("%river stop"));
     }
 
     /** An executed notebook: the outputs of the code cell whose source contains a given text. */

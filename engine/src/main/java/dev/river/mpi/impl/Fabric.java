@@ -11,7 +11,6 @@ import java.nio.channels.SocketChannel;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -32,7 +31,8 @@ import java.util.function.BooleanSupplier;
  * 32-byte header (kind, flags, context, source, tag, sequence, length) and the packed data. Large
  * messages are packed and unpacked in chunks as the socket takes and delivers them, so they never
  * exist as a whole in an intermediate buffer when the receive is already posted. Connections open with
- * a handshake carrying a digest of the job's secret; anything else is closed.
+ * a handshake proving knowledge of the job's secret (an HMAC over the ranks, the sender's clock and a
+ * fresh nonce, accepted once and within five minutes of the receiver's clock); anything else is closed.
  *
  * <p><b>Progress.</b> There is no progress thread: threads that wait in an MPI call make progress.
  * One of them at a time is the poller: it spins briefly on a non-blocking select (latency), then blocks
@@ -50,7 +50,9 @@ public final class Fabric implements AutoCloseable {
 
     static final int HEADER = 32;
     static final byte DATA = 1, ACK = 2, BYE = 3;
-    private static final int MAGIC = 0x524d5049, VERSION = 1, HANDSHAKE = 4 + 4 + 16 + 4;
+    /** Handshake: magic, version, sender rank, sender clock (ms), nonce, HMAC of (job, sender, receiver, clock, nonce). */
+    private static final int MAGIC = 0x524d5049, VERSION = 2, NONCE = 16, MAC = 32, HANDSHAKE = 4 + 4 + 4 + 8 + NONCE + MAC;
+    private static final long CLOCK_SKEW_MS = TimeUnit.MINUTES.toMillis(5);
     private static final int SMALL_IN = 64 * 1024;
     private static final int LARGE_IN = (int) setting("river.mpi.inbuf.kb", "RIVER_MPI_INBUF_KB", 1024) * 1024;
     private static final int STAGING = (int) setting("river.mpi.staging.kb", "RIVER_MPI_STAGING_KB", 1024) * 1024;
@@ -70,7 +72,9 @@ public final class Fabric implements AutoCloseable {
     final String job;
     final int rank;
     final int size;
-    private final byte[] key;                    // digest of the job secret, sent in handshakes
+    private final javax.crypto.spec.SecretKeySpec key;   // the job secret, for handshake MACs
+    private final java.util.Set<String> seenNonces = new java.util.HashSet<>();   // guarded by mu: handshakes accepted once
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
     private final Selector selector;
     private final ServerSocketChannel listener;  // null for a singleton
     private final String endpoint;
@@ -97,7 +101,7 @@ public final class Fabric implements AutoCloseable {
         this.job = job;
         this.rank = rank;
         this.size = size;
-        this.key = digest(job, secret);
+        this.key = new javax.crypto.spec.SecretKeySpec(secret.clone(), "HmacSHA256");
         this.peers = new Peer[size];
         for (int i = 0; i < size; i++) peers[i] = new Peer(i);
         try {
@@ -293,8 +297,11 @@ public final class Fabric implements AutoCloseable {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             if (SOCKET_BUFFER > 0) ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
             ch.socket().connect(new InetSocketAddress(p.address.substring(0, c), Integer.parseInt(p.address.substring(c + 1))), 10_000);
+            byte[] nonce = new byte[NONCE];
+            random.nextBytes(nonce);
+            long now = System.currentTimeMillis();
             ByteBuffer hs = ByteBuffer.allocate(HANDSHAKE).order(Buf.NATIVE);
-            hs.putInt(MAGIC).putInt(VERSION).put(key).putInt(rank).flip();
+            hs.putInt(MAGIC).putInt(VERSION).putInt(rank).putLong(now).put(nonce).put(mac(rank, p.world, now, nonce)).flip();
             while (hs.hasRemaining()) ch.write(hs);
             ch.configureBlocking(false);
             p.key = ch.register(selector, 0, p);
@@ -585,11 +592,18 @@ public final class Fabric implements AutoCloseable {
             if (c.from < 0) {
                 if (in.remaining() < HANDSHAKE) return;
                 if (in.getInt() != MAGIC || in.getInt() != VERSION) throw new HandshakeRefused("not an rMPI connection of this version");
-                byte[] k = new byte[16];
-                in.get(k);
-                if (!MessageDigest.isEqual(k, key)) throw new HandshakeRefused("wrong job key (a rank of another job, or a stranger)");
                 int from = in.getInt();
+                long clock = in.getLong();
+                byte[] nonce = new byte[NONCE], got = new byte[MAC];
+                in.get(nonce).get(got);
                 if (from < 0 || from >= size) throw new HandshakeRefused("unknown rank " + from);
+                if (!MessageDigest.isEqual(got, mac(from, rank, clock, nonce))) {
+                    throw new HandshakeRefused("wrong handshake MAC (a rank of another job, or a stranger)");
+                }
+                if (Math.abs(System.currentTimeMillis() - clock) > CLOCK_SKEW_MS) {
+                    throw new HandshakeRefused("handshake clock " + (System.currentTimeMillis() - clock) + " ms off (a replay, or clocks too far apart)");
+                }
+                if (!seenNonces.add(java.util.HexFormat.of().formatHex(nonce))) throw new HandshakeRefused("a replayed handshake");
                 c.from = from;
                 continue;
             }
@@ -795,14 +809,17 @@ public final class Fabric implements AutoCloseable {
         }
     }
 
-    private static byte[] digest(String job, byte[] secret) {
+    /** HMAC-SHA256 with the job secret over (job, sender, receiver, clock, nonce). */
+    byte[] mac(int from, int to, long clock, byte[] nonce) {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(job.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            md.update(secret);
-            return Arrays.copyOf(md.digest(), 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+            javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
+            m.init(key);
+            m.update(job.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            m.update(ByteBuffer.allocate(16).putInt(from).putInt(to).putLong(clock).array());
+            m.update(nonce);
+            return m.doFinal();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
         }
     }
 
