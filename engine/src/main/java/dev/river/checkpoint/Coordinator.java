@@ -41,7 +41,7 @@ import java.util.function.Function;
  */
 final class Coordinator {
     private static final System.Logger LOG = System.getLogger(Coordinator.class.getName());
-    /** Attempts at a loop target that no loop VR has passed before giving up. */
+    /** Attempts at a loop target that no loop VR has passed before giving up (the margin doubles each time). */
     private static final int MAX_ROUNDS = 30;
     /** One checkpoint of an application at a time in this JVM (key: app directory). */
     private static final Set<Path> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -141,6 +141,8 @@ final class Coordinator {
     /** Freezes everywhere, raising the loop VRs' target until none has passed it. */
     private void freeze(List<String> vms, String token, long wanted, long epoch) {
         long target = wanted;
+        long gap = 1;          // how far beyond the furthest loop VR the next target lies
+        long lastMax = -1;     // the furthest call seen in the previous round
         for (int round = 0; ; round++) {
             long t = target;
             Map<String, List<VmContext.Status>> states = all(vms, vm -> new Tasks.Freeze(app, token, t), "freeze", epoch);
@@ -160,7 +162,15 @@ final class Coordinator {
                 throw new CheckpointException(epoch, "loop VRs of application " + app + " kept running past every checkpoint()"
                         + " call chosen to freeze them (last " + target + "); do they all call checkpoint() once per iteration?");
             }
-            target = Math.max(target, maxCalls + 1 + round);   // leave more room each round for fast loops
+            // A fixed margin loses against loops that make millions of calls during one round trip (more
+            // under load): aim past twice what they ran in the last round trip, and at least double the
+            // margin each round, so the target outruns any loop within a few rounds.
+            long advance = lastMax < 0 ? 0 : Math.max(0, maxCalls - lastMax);
+            gap = Math.max(gap * 2, 2 * advance + 1);
+            lastMax = maxCalls;
+            target = Math.max(target, maxCalls + gap);
+            LOG.log(System.Logger.Level.DEBUG, "checkpoint epoch {0} of {1}: loop VRs passed call {2}; next target {3}",
+                    epoch, app, t, target);
         }
     }
 

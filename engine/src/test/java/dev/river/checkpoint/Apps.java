@@ -178,6 +178,26 @@ final class Apps {
         }
     }
 
+    /**
+     * A loop VR as tight as a loop can be: checkpoint() and one addition per iteration, polling for
+     * "stop" every 1,000 (it then reports its step and sum). Millions of checkpoint() calls a second.
+     */
+    public static final class TightLoop extends VirtualResource {
+        private long step, sum;
+
+        @Override protected void main() {
+            while (true) {
+                checkpoint();
+                step++;
+                sum += step;
+                if (step % 1000 == 0 && poll("stop", Match.ANY) != null) {
+                    send(parent(), "step", step, "sum", sum);
+                    return;
+                }
+            }
+        }
+    }
+
     /** Never reaches a safe point once told to spin (for the "cannot freeze" error). */
     public static final class Spinner extends VirtualResource {
         @Override protected void main() {

@@ -122,6 +122,38 @@ class CheckpointTest {
         }
     }
 
+    /**
+     * Loop VRs that call checkpoint() millions of times a second outrun any fixed target a round trip
+     * away; the coordinator must widen the gap until they all stop at the same call, every time.
+     */
+    @Test
+    void tightLoopsFreezeAtOneCallEveryTime() {
+        VirtualResource driver = River.attach("tight");
+        try {
+            List<VrId> loops = new ArrayList<>();
+            for (int i = 0; i < 4; i++) loops.add(driver.deploy(cluster.vms().get(i % 2), Apps.TightLoop.class));
+            Checkpoints cps = Checkpoints.of(driver).directory(dir).retain(1);
+            long previous = 0;
+            for (int k = 0; k < 10; k++) {
+                Checkpoint c = cps.save();
+                assertEquals(4, c.vrCount(), c.toString());
+                long calls = c.vrs().get(0).calls();
+                for (Checkpoint.SavedVr v : c.vrs()) assertEquals(calls, v.calls(), "every loop VR frozen at the same call: " + c.vrs());
+                assertTrue(calls > previous, "checkpoint " + k + " froze at call " + calls + ", after " + previous);
+                previous = calls;
+            }
+            for (VrId v : loops) driver.send(v, "stop", true);
+            for (int i = 0; i < loops.size(); i++) {
+                Message m = driver.recv(WAIT, "step", Match.ANY);
+                long n = m.getLong("step");
+                assertTrue(n >= previous, "ran on after the last checkpoint");
+                assertEquals(n * (n + 1) / 2, m.getLong("sum"));
+            }
+        } finally {
+            River.detach(driver);
+        }
+    }
+
     @Test
     void aVrThatNeverReachesASafePointFailsTheCheckpointClearlyAndRunsOn() {
         VirtualResource driver = River.attach("spinner");
