@@ -1,5 +1,7 @@
 package dev.river.core;
 
+import dev.river.discovery.Discovery;
+
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -31,6 +33,8 @@ public final class LocalEngines implements AutoCloseable {
     /** The line an engine prints on stdout once it serves; parsed by {@link #start}. */
     public static final String READY = "RIVER-ENGINE-READY";
     private static final long READY_TIMEOUT_S = 60;
+    /** How long a caller waits for discovery to see engines it just started (beacons every 1 s by default). */
+    public static final java.time.Duration DISCOVERY_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private final List<Process> processes;
     private final List<String> addresses;
@@ -162,6 +166,34 @@ public final class LocalEngines implements AutoCloseable {
             }
         }
         return String.join(File.pathSeparator, parts);
+    }
+
+    /**
+     * Waits until this JVM's discovery knows every engine started here, and returns them (in start
+     * order): only then will {@code discover()} and {@code allocate()} see them. Fails, naming what is
+     * missing, if they are not seen within {@code limit}.
+     */
+    public List<VmInfo> awaitDiscovered(java.time.Duration limit) {
+        Discovery discovery = Node.embedded().discovery;
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            while (true) {
+                List<VmInfo> seen = discovery.snapshot();
+                List<VmInfo> ours = new ArrayList<>();
+                for (UUID id : ids) for (VmInfo vm : seen) if (vm.id().equals(id)) ours.add(vm);
+                if (ours.size() == ids.size()) return ours;
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new RiverException("started " + ids.size() + " local engines but discovery saw only " + ours.size()
+                            + " of them within " + limit.toSeconds() + " s (discovery port " + Node.embedded().config.discoveryPort()
+                            + "); is UDP broadcast on 127.255.255.255 blocked, or did an engine exit? Engines: " + names);
+                }
+                discovery.awaitAtLeast(seen.size() + 1, java.time.Duration.ofNanos(left));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RiverException("interrupted while waiting for discovery to see the local engines " + names, e);
+        }
     }
 
     public List<String> addresses() {

@@ -75,10 +75,19 @@ public final class River {
 
     /**
      * Starts {@code n} engines as child processes of this JVM, bound to loopback and announced on the
-     * discovery port this JVM uses; they stop when the returned handle closes (or this JVM exits).
+     * discovery port this JVM uses, and returns once discovery here knows them all (so a
+     * {@code discover()} right after sees them); they stop when the returned handle closes (or this
+     * JVM exits).
      */
     public static LocalEngines startLocalEngines(int n) {
-        return LocalEngines.start(n, Node.embedded().config);
+        LocalEngines started = LocalEngines.start(n, Node.embedded().config);
+        try {
+            started.awaitDiscovered(LocalEngines.DISCOVERY_TIMEOUT);
+            return started;
+        } catch (RuntimeException e) {
+            started.close();
+            throw e;
+        }
     }
 
     /**

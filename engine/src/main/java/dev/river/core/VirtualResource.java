@@ -219,7 +219,10 @@ public abstract class VirtualResource {
         return parent == null ? self.uuid() : parent.uuid();
     }
 
-    /** Starts one VR of {@code type} on each VM (in parallel); returns their ids, in the order of {@code vms}. */
+    /**
+     * Starts one VR of {@code type} on each VM (in parallel); returns their ids, in the order of {@code vms}.
+     * An empty {@code vms} is an error (a {@link RiverException} saying why), never a silent no-op.
+     */
     public final List<VrId> deploy(List<VmInfo> vms, Class<? extends VirtualResource> type, Object... args) {
         List<String> addresses = new ArrayList<>(vms.size());
         for (VmInfo vm : vms) addresses.add(vm.address());
@@ -233,6 +236,11 @@ public abstract class VirtualResource {
 
     /** Deploys to VMs given by address ({@code host:port}); the building block of the other deploys. */
     public final List<VrId> deployTo(List<String> vms, Class<? extends VirtualResource> type, Object... args) {
+        if (vms.isEmpty()) {
+            throw new RiverException("deploy of " + type.getSimpleName() + " was given no VMs, so nothing would run: discover() found"
+                    + " no engines, or allocate() granted none (other applications hold them). Start engines with"
+                    + " `river engines 2` and check what discovery sees with `river status`.");
+        }
         byte[] encodedArgs;
         try {
             encodedArgs = Codec.encode(args, loader);

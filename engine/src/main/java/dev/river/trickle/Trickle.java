@@ -22,7 +22,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -499,21 +498,7 @@ public final class Trickle implements AutoCloseable {
 
         /** Waits until discovery has seen every engine in {@code started}; returns them. */
         private List<VmInfo> awaitStarted(LocalEngines started) {
-            Set<UUID> ids = Set.copyOf(started.ids());
-            Duration limit = wait.compareTo(Duration.ofSeconds(30)) > 0 ? wait : Duration.ofSeconds(30);
-            long deadline = System.nanoTime() + limit.toNanos();
-            while (true) {
-                List<VmInfo> seen = River.awaitEngines(0, Duration.ZERO);
-                List<VmInfo> ours = new ArrayList<>();
-                for (VmInfo vm : seen) if (ids.contains(vm.id())) ours.add(vm);
-                if (ours.size() == ids.size()) return ours;
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new RiverException("started " + ids.size() + " local engines but discovery saw only " + ours.size()
-                            + " within " + limit.toSeconds() + " s; is UDP broadcast on 127.255.255.255 blocked?");
-                }
-                River.awaitEngines(seen.size() + 1, Duration.ofNanos(left));
-            }
+            return started.awaitDiscovered(wait.compareTo(LocalEngines.DISCOVERY_TIMEOUT) > 0 ? wait : LocalEngines.DISCOVERY_TIMEOUT);
         }
 
         /** Claims up to {@code want} engines (all when 0), free ones first. */

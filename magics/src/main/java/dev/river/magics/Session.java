@@ -11,10 +11,7 @@ import dev.river.trickle.Trickle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
 
 /**
  * A notebook's River state: a driver VR whose shipped code comes from the notebook's cells, and the
@@ -96,28 +93,7 @@ public final class Session implements AutoCloseable {
             started = LocalEngines.start(n, NodeConfig.client(), opts);
             local.add(started);
         }
-        Set<UUID> want = new HashSet<>(started.ids());
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        List<VmInfo> known = driver.discover();
-        while (!seenAll(known, want)) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new IllegalStateException("the " + n + " engines started but discovery did not see them within "
-                        + START_TIMEOUT.toSeconds() + " s; is UDP broadcast on loopback blocked? (RIVER_DISCOVERY_PORT="
-                        + NodeConfig.client().discoveryPort() + ")");
-            }
-            // wakes as soon as discovery learns of one more VM
-            known = River.awaitEngines(known.size() + 1, Duration.ofNanos(left));
-        }
-        List<VmInfo> mine = new ArrayList<>();
-        for (VmInfo v : known) if (want.contains(v.id())) mine.add(v);
-        return mine;
-    }
-
-    private static boolean seenAll(List<VmInfo> known, Set<UUID> want) {
-        int seen = 0;
-        for (VmInfo v : known) if (want.contains(v.id())) seen++;
-        return seen == want.size();
+        return started.awaitDiscovered(START_TIMEOUT);
     }
 
     /** Names of the local engines this session started and that still run. */

@@ -1,7 +1,6 @@
 package dev.river.kernel.cli;
 
 import dev.river.core.LocalEngines;
-import dev.river.core.NodeConfig;
 import dev.river.core.River;
 import dev.river.core.VirtualResource;
 import dev.river.core.VmInfo;
@@ -12,7 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -68,8 +66,7 @@ final class NotebookCommand implements Callable<Integer> {
                 System.out.println("river: " + found.size() + " engines found; starting none");
                 return null;
             }
-            LocalEngines l = LocalEngines.start(n - found.size(), NodeConfig.client());
-            River.awaitEngines(n, Duration.ofSeconds(30));
+            LocalEngines l = River.startLocalEngines(n - found.size());   // returns once discovery sees them
             System.out.println("river: started " + l.size() + " local engines (" + String.join(", ", l.names()) + "); they stop with Jupyter");
             return l;
         } finally {

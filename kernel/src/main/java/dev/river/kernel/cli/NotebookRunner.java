@@ -2,7 +2,6 @@ package dev.river.kernel.cli;
 
 import dev.river.cli.CliExtension;
 import dev.river.core.LocalEngines;
-import dev.river.core.NodeConfig;
 import dev.river.core.River;
 import dev.river.core.VirtualResource;
 import dev.river.kernel.Kernelspec;
@@ -113,8 +112,7 @@ public final class NotebookRunner {
             int found = probe.discover().size();
             if (found >= n) return null;
             System.err.println("river: " + found + " engine(s) found; starting " + (n - found) + " local engines for this run");
-            LocalEngines l = LocalEngines.start(n - found, NodeConfig.client());
-            River.awaitEngines(n, Duration.ofSeconds(30));
+            LocalEngines l = River.startLocalEngines(n - found);   // returns once discovery sees them
             return l;
         } finally {
             River.detach(probe);
