@@ -39,7 +39,7 @@ public final class Discovery implements AutoCloseable {
     /** Settings; {@code announce} is false for embedded VMs (clients), which listen but do not offer themselves. */
     public record Config(int port, String broadcastAddress, Duration interval, Set<String> peers, boolean announce) {}
 
-    private record Entry(VmInfo info, long lastSeenNanos) {}
+    private record Entry(VmInfo info, long lastSeenNanos, int sightings) {}
 
     private final Config config;
     private final Supplier<VmInfo> self;
@@ -51,6 +51,8 @@ public final class Discovery implements AutoCloseable {
     private final List<Consumer<VmInfo>> foundListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer;
     private final long startNanos = System.nanoTime();
+    /** Some VM was seen twice: this listener has heard a whole beacon cycle (guarded by this). */
+    private boolean cycleHeard;
     private final java.util.concurrent.atomic.AtomicLong rejectedBeacons = new java.util.concurrent.atomic.AtomicLong();
     private final ZBeacon beacon;
     private final FrameAuth beaconAuth;   // its own replay table: beacon stamps are not frame counters
@@ -114,10 +116,15 @@ public final class Discovery implements AutoCloseable {
     public void seen(VmInfo vm) {
         VmInfo me = self == null ? null : self.get();
         if (me != null && me.id().equals(vm.id())) return;
-        if (table.put(vm.id(), new Entry(vm, System.nanoTime())) == null) {
-            for (Consumer<VmInfo> l : foundListeners) l.accept(vm);
+        long now = System.nanoTime();
+        Entry old = table.get(vm.id());
+        Entry e = new Entry(vm, now, old == null ? 1 : Math.min(old.sightings() + 1, 2));
+        table.put(vm.id(), e);
+        if (old == null) for (Consumer<VmInfo> l : foundListeners) l.accept(vm);
+        if (old == null || (e.sightings() == 2 && old.sightings() < 2)) {
             synchronized (this) {
-                notifyAll();   // wakes awaitAtLeast
+                if (e.sightings() == 2) cycleHeard = true;
+                notifyAll();   // wakes awaitAtLeast and await
             }
         }
     }
@@ -195,13 +202,23 @@ public final class Discovery implements AutoCloseable {
     }
 
     /**
-     * The VMs known once this discovery has listened for at least one interval (plus slack for a probe
-     * round trip), so a fresh client sees every VM that beacons.
+     * The VMs known once this discovery has heard a whole beacon cycle: one interval (plus slack for a
+     * probe round trip) and some VM seen twice, so every VM beaconing at that interval had its turn.
+     * On a loaded machine a fresh JVM's listener starts late and beacons arrive late, so a fixed wait
+     * would miss VMs; with nobody beaconing it gives up after three intervals (after which a VM counts
+     * as gone anyway). Once a cycle was heard it answers at once.
      */
     public List<VmInfo> await() throws InterruptedException {
-        long ready = startNanos + config.interval().toNanos() + TimeUnit.MILLISECONDS.toNanos(150);
-        long wait = ready - System.nanoTime();
-        if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait);   // a deadline, not synchronisation: beacons arrive on their own clock
+        long interval = config.interval().toNanos();
+        long earliest = startNanos + interval + TimeUnit.MILLISECONDS.toNanos(150);
+        long latest = startNanos + 3 * interval + TimeUnit.MILLISECONDS.toNanos(150);
+        synchronized (this) {
+            while (true) {
+                long now = System.nanoTime();
+                if (now >= latest || (now >= earliest && cycleHeard)) break;
+                TimeUnit.NANOSECONDS.timedWait(this, (cycleHeard ? earliest : latest) - now);
+            }
+        }
         return snapshot();
     }
 
