@@ -1,11 +1,8 @@
-package dev.river.chaos;
+package dev.river.trickle;
 
 import dev.river.core.RiverException;
 import dev.river.testing.Chaos;
 import dev.river.testing.Cluster;
-import dev.river.trickle.Trickle;
-import dev.river.trickle.Vm;
-import dev.river.trickle.Work;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
