@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -90,16 +89,25 @@ class CheckpointChaosTest {
         return l.awaitDiscovered(LocalEngines.DISCOVERY_TIMEOUT);
     }
 
-    /** Kills every engine still running in {@code l} and waits until discovery here has dropped them all. */
+    /** Kills every engine still running in {@code l} and waits until discovery here knows none of them. */
     static void killAll(LocalEngines l) throws InterruptedException {
-        CountDownLatch lost = new CountDownLatch(l.size());
+        Object changed = new Object();
         Consumer<VmInfo> listener = vm -> {
-            if (l.ids().contains(vm.id())) lost.countDown();
+            synchronized (changed) {
+                changed.notifyAll();
+            }
         };
         River.onEngineLost(listener);
         try {
             for (String name : l.names()) chaos.kill(name);
-            assertTrue(lost.await(60, TimeUnit.SECONDS), "discovery drops the killed engines");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            synchronized (changed) {
+                while (River.awaitEngines(0, Duration.ZERO).stream().anyMatch(vm -> l.ids().contains(vm.id()))) {
+                    long left = deadline - System.nanoTime();
+                    assertTrue(left > 0, "discovery drops the killed engines within 60 s");
+                    TimeUnit.NANOSECONDS.timedWait(changed, left);
+                }
+            }
         } finally {
             River.removeEngineLostListener(listener);
         }
@@ -121,6 +129,7 @@ class CheckpointChaosTest {
                 String victim = chaos.pick(engines.names());
                 int delayMs = chaos.nextInt(250);
                 String what = "round " + round + ": kill " + victim + " " + delayMs + " ms into a checkpoint (seed " + chaos.seed() + ")";
+                long t0 = System.nanoTime();
                 CompletableFuture<Checkpoint> next = CompletableFuture.supplyAsync(() -> cps.timeout(Duration.ofSeconds(10)).save());
                 Thread.sleep(delayMs);   // the random moment to strike at, not a synchronisation
                 assertTrue(chaos.kill(victim), what);
@@ -141,7 +150,9 @@ class CheckpointChaosTest {
                     assertEquals(List.of(previous.epoch()), listed, what + ": absent");
                 }
                 cps.verify(previous.epoch());
-                System.out.println(what + ": the checkpoint was " + (taken != null ? "taken whole" : "refused, nothing kept"));
+                System.out.printf("%s: the checkpoint was %s after %d ms%n", what, taken != null ? "taken whole" : "refused, nothing kept",
+                        (System.nanoTime() - t0) / 1_000_000);
+                long t1 = System.nanoTime();
 
                 // Every engine dies; the newest complete checkpoint finishes the job on fresh engines.
                 LocalEngines dead = engines;
@@ -156,6 +167,8 @@ class CheckpointChaosTest {
                     got.put(m.getInt("rank"), m.get("cells"));
                 }
                 for (int r = 0; r < RANKS; r++) assertArrayEquals(reference.get(r), got.get(r), what + ": rank " + r + " bit for bit");
+                System.out.printf("%s: restored from epoch %d and finished in %d ms%n", what,
+                        restored.checkpoint().epoch(), (System.nanoTime() - t1) / 1_000_000);
             } finally {
                 River.detach(driver);
             }
