@@ -1,8 +1,6 @@
 package dev.river.core;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 
 /**
  * Where a VM finds the bytes of classes and resources that it ships to engines (code shipping).
@@ -31,13 +29,7 @@ public interface ClassSource {
      */
     static ClassSource of(ClassLoader loader) {
         if (loader instanceof ClassSource own) return own;
-        return path -> {
-            try (InputStream in = loader.getResourceAsStream(path)) {
-                return in == null ? null : in.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading " + path + " for code shipping", e);
-            }
-        };
+        return LoaderSources.of(loader);
     }
 
     /**

@@ -79,6 +79,16 @@ final class Node implements AutoCloseable {
     private final Map<UUID, AppFreeze> freezes = new ConcurrentHashMap<>();
     /** Channel counters of ended VRs, per application, until a checkpoint has accounted for them. */
     private final Map<UUID, Map<UUID, Map<UUID, Long>>> endedChannels = new ConcurrentHashMap<>();
+    /**
+     * Applications whose initiator has ended (it released this VM): nobody will checkpoint them, so
+     * their ended VRs' counters are not kept. The most recent 1,024, as a VR may end just after.
+     */
+    private final Set<UUID> endedApps = java.util.Collections.newSetFromMap(java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>() {
+                @Override protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> e) {
+                    return size() > 1024;
+                }
+            }));
     /** VRs being moved away from this VM (guards against a checkpoint thawing them midway). */
     private final Set<UUID> moving = ConcurrentHashMap.newKeySet();
 
@@ -180,6 +190,7 @@ final class Node implements AutoCloseable {
 
     /** Keeps an ended VR's channel counters: its last messages may still be on the wire when its application is checkpointed. */
     private void recordEnded(VirtualResource vr) {
+        if (endedApps.contains(vr.app())) return;
         Map<UUID, Map<UUID, Long>> app = endedChannels.computeIfAbsent(vr.app(), k -> java.util.Collections.synchronizedMap(
                 new java.util.LinkedHashMap<>() {
                     @Override protected boolean removeEldestEntry(Map.Entry<UUID, Map<UUID, Long>> e) {
@@ -520,6 +531,8 @@ final class Node implements AutoCloseable {
         boolean free = allocatedTo == null || allocatedTo.equals(a.owner()) || now - allocationRenewed > LEASE_NANOS;
         if (a.release()) {
             if (a.owner().equals(allocatedTo)) allocatedTo = null;
+            endedApps.add(a.owner());        // its initiator ended: forget what only a checkpoint of it would need
+            endedChannels.remove(a.owner());
             return true;
         }
         if (!free) return false;

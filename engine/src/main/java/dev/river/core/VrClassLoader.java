@@ -1,5 +1,7 @@
 package dev.river.core;
 
+import dev.river.sfm.Codec;
+
 import java.net.URL;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -11,10 +13,12 @@ import java.util.UUID;
  * classes (and their statics) are never shared between two VRs on one engine. The bytes themselves are
  * cached per VM, so a second VR of the same application costs no network round trip.
  */
-final class VrClassLoader extends ClassLoader {
+final class VrClassLoader extends ClassLoader implements Codec.PoolOwner {
     static {
         registerAsParallelCapable();
     }
+
+    private final Codec.Slot codecSlot = new Codec.Slot();
 
     private final Node node;
     private final String originVm;
@@ -25,6 +29,11 @@ final class VrClassLoader extends ClassLoader {
         this.node = node;
         this.originVm = originVm;
         this.originRef = originRef;
+    }
+
+    @Override
+    public Codec.Slot codecSlot() {
+        return codecSlot;
     }
 
     @Override

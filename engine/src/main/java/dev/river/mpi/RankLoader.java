@@ -1,5 +1,7 @@
 package dev.river.mpi;
 
+import dev.river.sfm.Codec;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,9 +20,16 @@ import java.util.Enumeration;
  *       ({@link ExitRewriter}).</li>
  * </ul>
  */
-final class RankLoader extends ClassLoader {
+final class RankLoader extends ClassLoader implements Codec.PoolOwner {
     static {
         registerAsParallelCapable();
+    }
+
+    private final Codec.Slot codecSlot = new Codec.Slot();   // this rank's Kryo pool dies with the rank
+
+    @Override
+    public Codec.Slot codecSlot() {
+        return codecSlot;
     }
 
     /** River's own MPI programs (the benchmark): on the engine's class path, but they need this rank's MPI. */

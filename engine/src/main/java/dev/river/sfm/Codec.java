@@ -37,7 +37,33 @@ import java.util.WeakHashMap;
  * </ul>
  */
 public final class Codec {
+    /**
+     * Pools of loaders that do not keep their own ({@link PoolOwner}): the application's and the JDK's,
+     * which live as long as the JVM. A pool's Kryos refer to the loader, so a weak key would never be
+     * cleared: loaders that come and go must own their pool.
+     */
     private static final Map<ClassLoader, Pool<Kryo>> POOLS = new WeakHashMap<>();
+
+    /**
+     * A class loader that keeps its own Kryo pool, so the pool goes when the loader goes. River's
+     * loaders that come and go (one per VR, per MPI rank, per notebook cell) own their pool: in a
+     * static map, each would stay reachable for ever through its pool, with all its classes.
+     *
+     * <pre>{@code
+     * final class MyLoader extends ClassLoader implements Codec.PoolOwner {
+     *     private final Codec.Slot codecSlot = new Codec.Slot();
+     *     @Override public Codec.Slot codecSlot() { return codecSlot; }
+     * }
+     * }</pre>
+     */
+    public interface PoolOwner {
+        Slot codecSlot();
+    }
+
+    /** Where a {@link PoolOwner} keeps its pool; made empty, filled on first use. */
+    public static final class Slot {
+        private Pool<Kryo> pool;   // guarded by this
+    }
 
     static {
         // Kryo reports through MinLog, which would print warnings on stdout; River reports its own errors.
@@ -69,19 +95,24 @@ public final class Codec {
 
     /** Borrows a Kryo configured for {@code loader}; give it back with {@link #release}. */
     public static Kryo obtain(ClassLoader loader) {
-        Pool<Kryo> pool;
-        synchronized (POOLS) {
-            pool = POOLS.computeIfAbsent(loader, Codec::newPool);
-        }
-        return pool.obtain();
+        return pool(loader).obtain();
     }
 
     public static void release(ClassLoader loader, Kryo kryo) {
-        Pool<Kryo> pool;
-        synchronized (POOLS) {
-            pool = POOLS.get(loader);
+        pool(loader).free(kryo);
+    }
+
+    private static Pool<Kryo> pool(ClassLoader loader) {
+        if (loader instanceof PoolOwner owner) {
+            Slot slot = owner.codecSlot();
+            synchronized (slot) {
+                if (slot.pool == null) slot.pool = newPool(loader);
+                return slot.pool;
+            }
         }
-        if (pool != null) pool.free(kryo);
+        synchronized (POOLS) {
+            return POOLS.computeIfAbsent(loader, Codec::newPool);
+        }
     }
 
     private static Pool<Kryo> newPool(ClassLoader loader) {
