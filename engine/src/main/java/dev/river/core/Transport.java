@@ -44,8 +44,13 @@ final class Transport implements AutoCloseable {
     private static final int SOCKET_BUFFER = 4 << 20;
     /** RIVER_TRACE=1: one stderr line per frame sent and received; RIVER_TRACE=control: requests, replies, events. */
     private static final String TRACE = System.getenv("RIVER_TRACE");
-    /** How long a PING may go unanswered before the connection is replaced (doubling up to the cap). */
-    private static final long PING_TIMEOUT_NANOS = ms(300), PING_TIMEOUT_CAP_NANOS = ms(2400);
+    /**
+     * How long a PING may go unanswered before the connection is replaced (doubling up to the cap). A
+     * replacement starts the handshake over, so the cap must exceed what a starved peer takes to answer:
+     * at 2.4 s, engines on a machine with a load of 38 on 2 cores were replaced for ever and never
+     * answered an allocate.
+     */
+    private static final long PING_TIMEOUT_NANOS = ms(300), PING_TIMEOUT_CAP_NANOS = ms(20_000);
     /** When empty NUDGE frames follow the last send to a peer. */
     private static final long[] NUDGE_AFTER_NANOS = {ms(20), ms(100), ms(400), ms(1500)};
     private static final byte[][] NUDGE = {Proto.control(Proto.NUDGE, 0)};

@@ -48,7 +48,7 @@ class MapReduceChaosTest {
     void aKillInAnyPhaseGivesTheSequentialCounts() {
         int rounds = Chaos.rounds(3);
         for (int round = 0; round < rounds; round++) {
-            try (Trickle t = Trickle.builder().local(3).heartbeat(Duration.ofSeconds(1)).connect()) {
+            try (Trickle t = Trickle.builder().local(3).connect()) {
                 List<String> names = new ArrayList<>();
                 for (Vm vm : t.vms()) names.add(vm.name());
                 String victim = chaos.pick(names);

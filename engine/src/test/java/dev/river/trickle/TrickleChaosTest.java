@@ -85,7 +85,7 @@ class TrickleChaosTest {
         int rounds = Chaos.rounds(4);
         int before = chaos.kills();
         for (int round = 0; round < rounds; round++) {
-            try (Trickle t = Trickle.builder().local(3).heartbeat(Duration.ofSeconds(1)).connect()) {
+            try (Trickle t = Trickle.builder().local(3).connect()) {
                 Work<Long> w = t.forkworkAsync(TrickleChaosTest::chunkSum, items, 3);
                 strike(t, w, 2);
                 List<Long> got = assertTimeoutPreemptively(NO_HANG, w::results, "round " + round);
@@ -102,7 +102,7 @@ class TrickleChaosTest {
         for (int x : items) expected.add(sumOfSquares(List.of(x)));
         int rounds = Chaos.rounds(3);
         for (int round = 0; round < rounds; round++) {
-            try (Trickle t = Trickle.builder().local(3).heartbeat(Duration.ofSeconds(1)).connect()) {
+            try (Trickle t = Trickle.builder().local(3).connect()) {
                 Work<Long> w = t.mapAsync(x -> chunkSum(List.of(x)), items);
                 strike(t, w, 2);
                 List<Long> got = assertTimeoutPreemptively(NO_HANG, w::results, "round " + round);
@@ -114,7 +114,7 @@ class TrickleChaosTest {
     @Test
     void whenEveryEngineDiesTheWorkFailsNamingWhatIsUnfinished() {
         List<Integer> items = IntStream.range(0, 360).boxed().toList();
-        try (Trickle t = Trickle.builder().local(3).heartbeat(Duration.ofSeconds(1)).connect()) {
+        try (Trickle t = Trickle.builder().local(3).connect()) {
             Work<Long> w = t.forkworkAsync(TrickleChaosTest::stuckAtTheEnd, items, 3);
             strike(t, w, 3);
             RiverException e = assertTimeoutPreemptively(NO_HANG, () -> assertThrows(RiverException.class, w::results));

@@ -127,6 +127,7 @@ public final class RiverKernel extends BaseKernel {
     /** Runs one cell on the cell thread: its code and magics in order; returns the last value to show, or null. */
     DisplayData runCell(String code, int count) throws Exception {
         awaitReady();
+        showEngineNotices();
         DisplayData shown = null;
         for (MagicSyntax.Part part : MagicSyntax.parse(code)) {
             if (thread.interrupted()) throw CellError.interrupted();
@@ -140,7 +141,14 @@ public final class RiverKernel extends BaseKernel {
             }
         }
         if (thread.interrupted()) throw CellError.interrupted();
+        showEngineNotices();
         return shown;
+    }
+
+    /** Engines lost since the last cell (or during this one), on the cell's stderr, where the user looks. */
+    private void showEngineNotices() {
+        if (!session.isDone() || session.isCompletedExceptionally()) return;
+        for (String notice : session.join().takeNotices()) System.err.println("river: " + notice);
     }
 
     private void awaitReady() {

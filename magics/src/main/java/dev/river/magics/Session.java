@@ -37,6 +37,9 @@ public final class Session implements AutoCloseable {
     // guarded by this: engines started by start(), in start order
     private final List<LocalEngines> local = new ArrayList<>();
     private boolean closed;
+    // guarded by this: what happened to engines since the notebook last showed it (discovery's thread adds)
+    private final List<String> notices = new ArrayList<>();
+    private final java.util.function.Consumer<VmInfo> lostListener = this::lost;
 
     private Session(VirtualResource driver, ClassSource code, ClassLoader loader) {
         this.driver = driver;
@@ -46,7 +49,27 @@ public final class Session implements AutoCloseable {
 
     /** A session whose driver ships classes from {@code code} and decodes replies in {@code loader}. */
     public static Session attach(String name, ClassSource code, ClassLoader loader) {
-        return new Session(River.attach(name, code, loader), code, loader);
+        Session s = new Session(River.attach(name, code, loader), code, loader);
+        River.onEngineLost(s.lostListener);
+        return s;
+    }
+
+    /** Discovery dropped an engine: the notebook says so at its next cell, and what to do if none is left. */
+    private void lost(VmInfo vm) {
+        String when = java.time.LocalTime.now().withNano(0).toString();
+        boolean none = River.awaitEngines(0, Duration.ZERO).isEmpty();
+        synchronized (this) {
+            notices.add("engine " + vm.name() + " (" + vm.address() + ") was lost at " + when
+                    + (none ? "; no engine is left. Start some with %river start 2 (or `river engines 2` in a terminal):"
+                    + " the next %river command uses them." : ""));
+        }
+    }
+
+    /** Notices about engines since the last call (an engine lost, none left), oldest first; the kernel shows them in the next cell. */
+    public synchronized List<String> takeNotices() {
+        List<String> out = List.copyOf(notices);
+        notices.clear();
+        return out;
     }
 
     /** The driver VR: send, recv, deploy and inject from notebook code. */
@@ -148,6 +171,7 @@ public final class Session implements AutoCloseable {
             if (closed) return;
             closed = true;
         }
+        River.removeEngineLostListener(lostListener);
         try {
             stop();
         } finally {
