@@ -50,17 +50,6 @@ public final class Fabric implements AutoCloseable {
 
     static final int HEADER = 32;
     static final byte DATA = 1, ACK = 2, BYE = 3;
-    /** Handshake: magic, version, sender rank, sender clock (ms), nonce, HMAC of (job, sender, receiver, clock, nonce). */
-    private static final int MAGIC = 0x524d5049, VERSION = 2, NONCE = 16, MAC = 32, HANDSHAKE = 4 + 4 + 4 + 8 + NONCE + MAC;
-    private static final long CLOCK_SKEW_MS = TimeUnit.MINUTES.toMillis(5);
-    private static final int SMALL_IN = 64 * 1024;
-    private static final int LARGE_IN = (int) setting("river.mpi.inbuf.kb", "RIVER_MPI_INBUF_KB", 1024) * 1024;
-    private static final int STAGING = (int) setting("river.mpi.staging.kb", "RIVER_MPI_STAGING_KB", 1024) * 1024;
-    /** A waiting thread first spins on a non-blocking select, then also yields the CPU between polls, then blocks. */
-    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(setting("river.mpi.spin.us", "RIVER_MPI_SPIN_US", 50));
-    private static final long YIELD_NANOS = TimeUnit.MILLISECONDS.toNanos(setting("river.mpi.yield.ms", "RIVER_MPI_YIELD_MS", 20));
-    /** Socket send/receive buffer size (the kernel caps it at net.core.wmem_max / rmem_max); 0 leaves it to the kernel. */
-    private static final int SOCKET_BUFFER = (int) setting("river.mpi.sockbuf.kb", "RIVER_MPI_SOCKBUF_KB", 4096) * 1024;
     private static final Object ACCEPT = new Object();
 
     /** Marks errors that only follow from another rank's end (the launcher looks for the cause). */
@@ -72,13 +61,12 @@ public final class Fabric implements AutoCloseable {
     final String job;
     final int rank;
     final int size;
-    private final javax.crypto.spec.SecretKeySpec key;   // the job secret, for handshake MACs
-    private final java.util.Set<String> seenNonces = new java.util.HashSet<>();   // guarded by mu: handshakes accepted once
-    private final java.security.SecureRandom random = new java.security.SecureRandom();
-    private final Selector selector;
-    private final ServerSocketChannel listener;  // null for a singleton
+    final Handshake handshake;                   // checks under mu
+    private final Inbound inbound = new Inbound(this);   // runs under mu
+    final Selector selector;
+    final ServerSocketChannel listener;          // null for a singleton
     private final String endpoint;
-    private final Peer[] peers;
+    final Peer[] peers;                          // guarded by mu
     private final ConcurrentLinkedQueue<Msg> inbox = new ConcurrentLinkedQueue<>();
     private volatile boolean sleeping;           // the poller is (about to be) blocked in select()
     private volatile RankTermination killed;     // set by kill(): every wait ends by throwing it
@@ -86,9 +74,9 @@ public final class Fabric implements AutoCloseable {
     private final ReentrantLock mu = new ReentrantLock();
     private final Condition changed = mu.newCondition();
     private boolean polling;                                        // guarded by mu
-    private final Matcher matcher = new Matcher();                  // guarded by mu
+    final Matcher matcher = new Matcher();                          // guarded by mu
     private final Map<Long, SendReq> awaitingAck = new HashMap<>(); // guarded by mu
-    private final List<InConn> incoming = new ArrayList<>();        // guarded by mu
+    final List<InConn> incoming = new ArrayList<>();                // guarded by mu
     private long nextSendId;                                        // guarded by mu
     private int bsendCapacity, bsendInUse;                          // guarded by mu
     private boolean closed;                                         // guarded by mu
@@ -101,14 +89,14 @@ public final class Fabric implements AutoCloseable {
         this.job = job;
         this.rank = rank;
         this.size = size;
-        this.key = new javax.crypto.spec.SecretKeySpec(secret.clone(), "HmacSHA256");
+        this.handshake = new Handshake(job, rank, size, secret);
         this.peers = new Peer[size];
         for (int i = 0; i < size; i++) peers[i] = new Peer(i);
         try {
             selector = Selector.open();
             if (size > 1) {
                 listener = ServerSocketChannel.open();
-                if (SOCKET_BUFFER > 0) listener.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
+                if (Tuning.SOCKET_BUFFER > 0) listener.setOption(StandardSocketOptions.SO_RCVBUF, Tuning.SOCKET_BUFFER);
                 listener.bind(new InetSocketAddress(host, 0), 256);
                 listener.configureBlocking(false);
                 listener.register(selector, SelectionKey.OP_ACCEPT, ACCEPT);
@@ -240,7 +228,7 @@ public final class Fabric implements AutoCloseable {
         if (sleeping) selector.wakeup();
     }
 
-    private void sendAck(int toWorld, long seq) {
+    void sendAck(int toWorld, long seq) {
         Peer p = peers[toWorld];
         if (p.local != null) {
             p.local.handOver(new Msg(ACK, 0, rank, 0, seq, false, rank, null));
@@ -269,7 +257,7 @@ public final class Fabric implements AutoCloseable {
                     p.wantWrite(false);
                     return;
                 }
-                if (p.staging == null) p.staging = ByteBuffer.allocateDirect(STAGING).order(Buf.NATIVE);
+                if (p.staging == null) p.staging = ByteBuffer.allocateDirect(Tuning.STAGING).order(Buf.NATIVE);
                 p.staging.clear();
                 while (!p.queue.isEmpty()) {
                     OutFrame f = p.queue.peek();
@@ -295,13 +283,9 @@ public final class Fabric implements AutoCloseable {
         SocketChannel ch = SocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            if (SOCKET_BUFFER > 0) ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
+            if (Tuning.SOCKET_BUFFER > 0) ch.setOption(StandardSocketOptions.SO_SNDBUF, Tuning.SOCKET_BUFFER);
             ch.socket().connect(new InetSocketAddress(p.address.substring(0, c), Integer.parseInt(p.address.substring(c + 1))), 10_000);
-            byte[] nonce = new byte[NONCE];
-            random.nextBytes(nonce);
-            long now = System.currentTimeMillis();
-            ByteBuffer hs = ByteBuffer.allocate(HANDSHAKE).order(Buf.NATIVE);
-            hs.putInt(MAGIC).putInt(VERSION).putInt(rank).putLong(now).put(nonce).put(mac(rank, p.world, now, nonce)).flip();
+            ByteBuffer hs = handshake.hello(p.world);
             while (hs.hasRemaining()) ch.write(hs);
             ch.configureBlocking(false);
             p.key = ch.register(selector, 0, p);
@@ -350,7 +334,7 @@ public final class Fabric implements AutoCloseable {
     }
 
     /** A whole message arrived: to the first matching posted receive, else to the unexpected queue. Under mu. */
-    private void arrived(Msg m) {
+    void arrived(Msg m) {
         RecvReq r = matcher.takePosted(m.ctx, m.src, m.tag);
         if (r != null) receive(r, m);
         else matcher.addUnexpected(m);
@@ -367,7 +351,7 @@ public final class Fabric implements AutoCloseable {
         if (any) changed.signalAll();
     }
 
-    private void acked(long seq) {
+    void acked(long seq) {
         SendReq s = awaitingAck.remove(seq);
         if (s != null) s.onAck();
     }
@@ -456,7 +440,7 @@ public final class Fabric implements AutoCloseable {
                 polling = true;
                 try {
                     long waited = System.nanoTime() - start;
-                    poll(waited < SPIN_NANOS ? 0 : waited < YIELD_NANOS ? 1 : 2);
+                    poll(waited < Tuning.SPIN_NANOS ? 0 : waited < Tuning.YIELD_NANOS ? 1 : 2);
                 } finally {
                     polling = false;
                     changed.signalAll();
@@ -529,8 +513,8 @@ public final class Fabric implements AutoCloseable {
             it.remove();
             if (!k.isValid()) continue;
             Object a = k.attachment();
-            if (a == ACCEPT) accept();
-            else if (a instanceof InConn c) read(c);
+            if (a == ACCEPT) inbound.accept();
+            else if (a instanceof InConn c) inbound.read(c);
             else if (a instanceof Peer p && k.isWritable()) flush(p);
         }
         changed.signalAll();
@@ -548,155 +532,8 @@ public final class Fabric implements AutoCloseable {
         if (sleeping) selector.wakeup();
     }
 
-    private void accept() {
-        try {
-            SocketChannel ch;
-            while ((ch = listener.accept()) != null) {
-                ch.configureBlocking(false);
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                InConn c = new InConn(ch);
-                c.key = ch.register(selector, SelectionKey.OP_READ, c);
-                incoming.add(c);
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "rank " + rank + ": accepting a connection failed: " + e.getMessage());
-        }
-    }
-
-    private void read(InConn c) {
-        try {
-            int n;
-            while ((n = c.ch.read(c.in)) > 0) {
-                c.in.flip();
-                parse(c);
-                c.in.compact();
-                if (c.growTo > 0 && c.in.position() == 0) {
-                    c.in = ByteBuffer.allocateDirect(c.growTo).order(Buf.NATIVE);
-                    c.growTo = 0;
-                }
-            }
-            if (n < 0) closedByPeer(c);
-        } catch (IOException e) {
-            closedByPeer(c);
-        } catch (HandshakeRefused e) {
-            LOG.log(System.Logger.Level.WARNING, "rank " + rank + ": refused a connection from "
-                    + remote(c) + ": " + e.getMessage());
-            drop(c);
-        }
-    }
-
-    /** Parses whole headers and payload pieces from the connection's buffer (read mode). */
-    private void parse(InConn c) {
-        ByteBuffer in = c.in;
-        while (true) {
-            if (c.from < 0) {
-                if (in.remaining() < HANDSHAKE) return;
-                if (in.getInt() != MAGIC || in.getInt() != VERSION) throw new HandshakeRefused("not an rMPI connection of this version");
-                int from = in.getInt();
-                long clock = in.getLong();
-                byte[] nonce = new byte[NONCE], got = new byte[MAC];
-                in.get(nonce).get(got);
-                if (from < 0 || from >= size) throw new HandshakeRefused("unknown rank " + from);
-                if (!MessageDigest.isEqual(got, mac(from, rank, clock, nonce))) {
-                    throw new HandshakeRefused("wrong handshake MAC (a rank of another job, or a stranger)");
-                }
-                if (Math.abs(System.currentTimeMillis() - clock) > CLOCK_SKEW_MS) {
-                    throw new HandshakeRefused("handshake clock " + (System.currentTimeMillis() - clock) + " ms off (a replay, or clocks too far apart)");
-                }
-                if (!seenNonces.add(java.util.HexFormat.of().formatHex(nonce))) throw new HandshakeRefused("a replayed handshake");
-                c.from = from;
-                continue;
-            }
-            if (!c.inMessage) {
-                if (in.remaining() < HEADER) return;
-                byte kind = in.get();
-                boolean sync = in.get() != 0;
-                in.getShort();
-                int ctx = in.getInt(), src = in.getInt(), tag = in.getInt();
-                long seq = in.getLong(), length = in.getLong();
-                switch (kind) {
-                    case ACK -> acked(seq);
-                    case BYE -> peers[c.from].finished = true;
-                    case DATA -> begin(c, ctx, src, tag, seq, sync, length);
-                    default -> throw new HandshakeRefused("unknown frame kind " + kind);
-                }
-                continue;
-            }
-            int avail = in.remaining();
-            if (avail == 0) return;
-            int take = (int) Math.min(avail, c.left);
-            if (c.target != null && take < c.left) take -= take % 8;   // whole elements until the end
-            if (take == 0) return;
-            ByteBuffer chunk = in.slice(in.position(), take).order(Buf.NATIVE);
-            in.position(in.position() + take);
-            if (c.target != null) c.target.consume(chunk);
-            else c.keep.put(chunk);
-            c.left -= take;
-            if (c.left == 0) end(c);
-        }
-    }
-
-    private void begin(InConn c, int ctx, int src, int tag, long seq, boolean sync, long length) {
-        c.inMessage = true;
-        c.ctx = ctx;
-        c.src = src;
-        c.tag = tag;
-        c.seq = seq;
-        c.sync = sync;
-        c.left = length;
-        RecvReq r = matcher.takePosted(ctx, src, tag);
-        if (r != null) {
-            r.begin(src, tag, length);
-            c.target = r;
-        } else {
-            c.keep = ByteBuffer.allocate(Math.toIntExact(length)).order(Buf.NATIVE);
-        }
-        if (length > SMALL_IN && c.in.capacity() < LARGE_IN) c.growTo = LARGE_IN;
-        if (length == 0) end(c);
-    }
-
-    private void end(InConn c) {
-        c.inMessage = false;
-        if (c.target != null) {
-            RecvReq r = c.target;
-            c.target = null;
-            r.end();
-            if (c.sync) sendAck(c.from, c.seq);
-        } else {
-            Msg m = new Msg(DATA, c.ctx, c.src, c.tag, c.seq, c.sync, c.from, c.keep.flip());
-            c.keep = null;
-            arrived(m);
-        }
-    }
-
-    private void closedByPeer(InConn c) {
-        drop(c);
-        if (c.from >= 0 && !peers[c.from].finished) {
-            peerLost(c.from, "world rank " + c.from + " closed its connection without finalizing (its program failed,"
-                    + " or its engine stopped)");
-        }
-    }
-
-    private void drop(InConn c) {
-        incoming.remove(c);
-        c.key.cancel();
-        try {
-            c.ch.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing a connection", e);
-        }
-    }
-
-    private static String remote(InConn c) {
-        try {
-            return String.valueOf(c.ch.getRemoteAddress());
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
     /** A peer is gone: fail what waits for it, so that nothing hangs. Under mu. */
-    private void peerLost(int world, String why) {
+    void peerLost(int world, String why) {
         Peer p = peers[world];
         if (p.lost != null) return;
         p.lost = why;
@@ -786,7 +623,7 @@ public final class Fabric implements AutoCloseable {
                     }
                 }
             }
-            for (InConn c : new ArrayList<>(incoming)) drop(c);
+            for (InConn c : new ArrayList<>(incoming)) inbound.drop(c);
             try {
                 if (listener != null) listener.close();
                 selector.close();
@@ -809,114 +646,8 @@ public final class Fabric implements AutoCloseable {
         }
     }
 
-    /** HMAC-SHA256 with the job secret over (job, sender, receiver, clock, nonce). */
+    /** HMAC of a handshake (tests forge handshakes with it). */
     byte[] mac(int from, int to, long clock, byte[] nonce) {
-        try {
-            javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
-            m.init(key);
-            m.update(job.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            m.update(ByteBuffer.allocate(16).putInt(from).putInt(to).putLong(clock).array());
-            m.update(nonce);
-            return m.doFinal();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
-        }
-    }
-
-    private static long setting(String property, String env, long dflt) {
-        String v = System.getProperty(property, System.getenv(env));
-        try {
-            return v == null || v.isBlank() ? dflt : Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            LOG.log(System.Logger.Level.WARNING, property + "=" + v + " is not a number; using " + dflt);
-            return dflt;
-        }
-    }
-
-    // ---------------------------------------------------------------- connection state
-
-    /** What this rank knows of one world rank, and its outgoing connection to it. Under mu. */
-    private static final class Peer {
-        final int world;
-        String address;
-        Fabric local;                       // the rank's fabric when it runs in this JVM
-        SocketChannel out;
-        SelectionKey key;
-        final ArrayDeque<OutFrame> queue = new ArrayDeque<>();
-        final List<OutFrame> inStaging = new ArrayList<>();
-        ByteBuffer staging;                 // read mode: bytes waiting for the socket
-        boolean finished;                   // it said goodbye (finalized)
-        String lost;                        // why it is unreachable, or null
-        private boolean writing;
-
-        Peer(int world) {
-            this.world = world;
-        }
-
-        void wantWrite(boolean on) {
-            if (on != writing && key != null && key.isValid()) {
-                key.interestOps(on ? SelectionKey.OP_WRITE : 0);
-                writing = on;
-            }
-        }
-    }
-
-    /** A frame waiting to be written: header, then the data packed on the fly or already packed. */
-    private static final class OutFrame {
-        final ByteBuffer head;
-        Cursor cursor;
-        ByteBuffer body;
-        SendReq req;
-        int bsendBytes;
-
-        OutFrame(ByteBuffer head) {
-            this.head = head;
-        }
-
-        /** Puts as much as fits into {@code dst}; true once the whole frame is in. */
-        boolean fill(ByteBuffer dst) {
-            if (head.hasRemaining()) {
-                if (dst.remaining() < HEADER) return false;
-                dst.put(head);
-            }
-            if (cursor != null) {
-                cursor.pack(dst);
-                return cursor.remainingBytes() == 0;
-            }
-            if (body != null) {
-                int n = Math.min(body.remaining(), dst.remaining());
-                dst.put(body.slice(body.position(), n));
-                body.position(body.position() + n);
-                return !body.hasRemaining();
-            }
-            return true;
-        }
-    }
-
-    /** An accepted connection from a peer and the message being read from it. Under mu. */
-    private static final class InConn {
-        final SocketChannel ch;
-        SelectionKey key;
-        ByteBuffer in = ByteBuffer.allocateDirect(SMALL_IN).order(Buf.NATIVE);   // write mode between reads
-        int growTo;
-        int from = -1;                      // world rank, once the handshake is read
-        boolean inMessage;
-        int ctx, src, tag;
-        long seq, left;
-        boolean sync;
-        RecvReq target;                     // a posted receive the data streams into
-        ByteBuffer keep;                    // or the whole message, for the unexpected queue
-
-        InConn(SocketChannel ch) {
-            this.ch = ch;
-        }
-    }
-
-    private static final class HandshakeRefused extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        HandshakeRefused(String message) {
-            super(message);
-        }
+        return handshake.mac(from, to, clock, nonce);
     }
 }
