@@ -1,5 +1,6 @@
 package mpi;
 
+import dev.river.mpi.impl.AllToAllw;
 import dev.river.mpi.impl.Base;
 import dev.river.mpi.impl.Collectives;
 import dev.river.mpi.impl.CommCore;
@@ -200,6 +201,30 @@ public class Comm extends RootedCollectives implements Freeable {
     public final Request iAllReduce(Buffer buf, int count, Datatype type, Op op) throws MPIException {
         Layout t = use(type);
         return start((c, tag) -> Collectives.allReduce(c, tag, null, buf, count, t, op.fn(type)));
+    }
+
+    /**
+     * MPI_ALLTOALLW: as allToAllv, with a datatype per peer and displacements in <em>bytes</em> (as in C),
+     * from direct buffers.
+     */
+    public final void allToAllw(Buffer sendBuf, int[] sendCount, int[] sDispls, Datatype[] sendTypes,
+                                Buffer recvBuf, int[] recvCount, int[] rDispls, Datatype[] recvTypes) throws MPIException {
+        Layout[] st = uses(sendTypes), rt = uses(recvTypes);
+        blocking((c, tag) -> AllToAllw.run(c, tag, sendBuf, sendCount, sDispls, st, recvBuf, recvCount, rDispls, rt));
+    }
+
+    /** MPI_IALLTOALLW. */
+    public final Request iAllToAllw(Buffer sendBuf, int[] sendCount, int[] sDispls, Datatype[] sendTypes,
+                                    Buffer recvBuf, int[] recvCount, int[] rDispls, Datatype[] recvTypes) throws MPIException {
+        Layout[] st = uses(sendTypes), rt = uses(recvTypes);
+        return start((c, tag) -> AllToAllw.run(c, tag, sendBuf, sendCount, sDispls, st, recvBuf, recvCount, rDispls, rt));
+    }
+
+    private Layout[] uses(Datatype[] types) throws MPIException {
+        if (types == null) throw error(new MpiError(MpiError.ERR_TYPE, "allToAllw: the datatype array is null"));
+        Layout[] out = new Layout[types.length];
+        for (int i = 0; i < types.length; i++) out[i] = use(types[i]);
+        return out;
     }
 
     /** MPI_REDUCE_SCATTER: block i (recvcounts[i] items) of the reduced vector ends at rank i. */

@@ -385,6 +385,46 @@ public final class Fabric implements AutoCloseable {
         return r;
     }
 
+    /**
+     * MPI_MPROBE / MPI_IMPROBE: takes the first arrived message matching (ctx, src, tag) out of
+     * matching, so that only {@link #mrecv} receives it; waits for one if {@code wait}, else returns
+     * null when there is none.
+     */
+    public Msg mprobe(int ctx, int src, int tag, boolean wait) {
+        if (wait) {
+            Msg[] found = new Msg[1];
+            await(() -> (found[0] = matcher.takeUnexpected(ctx, src, tag)) != null);
+            return found[0];
+        }
+        mu.lock();
+        try {
+            checkAlive();
+            progressNow();
+            return matcher.takeUnexpected(ctx, src, tag);
+        } finally {
+            mu.unlock();
+        }
+    }
+
+    /** The envelope of a matched message, as a completed request (for its status). */
+    public static Req envelope(Msg m) {
+        return probed(m);
+    }
+
+    /** MPI_MRECV: receives a message a matched probe took; the request is complete when this returns. */
+    public Req mrecv(Msg m, Cursor sink, String what) {
+        RecvReq r = new RecvReq(m.ctx, m.src, m.fromWorld, m.tag, sink, what);
+        mu.lock();
+        try {
+            checkAlive();
+            receive(r, m);
+            changed.signalAll();
+            return r;
+        } finally {
+            mu.unlock();
+        }
+    }
+
     /** Cancels a receive that has not matched a message yet; returns whether it was cancelled. */
     public boolean cancel(Req r) {
         mu.lock();
