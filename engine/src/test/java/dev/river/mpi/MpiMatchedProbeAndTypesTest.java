@@ -55,6 +55,18 @@ class MpiMatchedProbeAndTypesTest extends OnTwoEngines {
     }
 
     @Test
+    void testAllSpinningOverASendAndAReceiveMakesProgress() {
+        Mpirun.Result r = MpiTesting.ok(cluster, 2, TestAllSpin.class);
+        for (int rank = 0; rank < 2; rank++) assertTrue(r.lines(rank).contains("testAll ok"), r.text());
+    }
+
+    @Test
+    void detachBufferWaitsForBufferedSendsAndReturnsTheBuffer() {
+        Mpirun.Result r = MpiTesting.ok(cluster, 2, DetachAfterIbSend.class);
+        for (int rank = 0; rank < 2; rank++) assertTrue(r.lines(rank).contains("detach ok"), r.text());
+    }
+
+    @Test
     void requestsOfDifferentKindsCompleteTogether() {
         Mpirun.Result r = MpiTesting.ok(cluster, 2, MixedRequests.class);
         for (int rank = 0; rank < 2; rank++) assertTrue(r.lines(rank).contains("requests ok"), r.text());
@@ -300,7 +312,68 @@ class MpiMatchedProbeAndTypesTest extends OnTwoEngines {
             equal(MPI.UNDEFINED, Request.waitAny(mix), "waitAny of inactive requests");
             equal(other * 10, in.get(0), "ibSend data");
             equal(12, in.get(1), "iAllReduce sum (1 + 11)");
+
+            // testAll spinning over a send and a receive; detachBuffer after an ibSend waits for it
+            Request[] pair = {w.iSend(MPI.slice(out, 2), 1, MPI.INT, other, 10), w.iRecv(MPI.slice(in, 2), 1, MPI.INT, other, 10)};
+            while (!Request.testAll(pair)) Thread.onSpinWait();
+            equal(other * 10 + 2, in.get(2), "testAll data");
+            Request b = w.ibSend(MPI.slice(out, 3), 1, MPI.INT, other, 11);
+            check(MPI.detachBuffer().length == 64 + MPI.BSEND_OVERHEAD, "detachBuffer returns the attached buffer");
+            b.waitFor();
+            w.recv(MPI.slice(in, 3), 1, MPI.INT, other, 11);
+            equal(other * 10 + 3, in.get(3), "data of the ibSend before detachBuffer");
             System.out.println("requests ok");
+            MPI.Finalize();
+        }
+    }
+
+    /**
+     * Both ranks post a send before the matching receive and spin on testAll, which must make
+     * progress on every request (the send completes at once; the receive only once its data is read).
+     */
+    public static class TestAllSpin {
+        public static void main(String[] args) throws MPIException {
+            MPI.Init(args);
+            Intracomm w = MPI.COMM_WORLD;
+            int me = w.getRank(), other = 1 - me;
+            for (int round = 0; round < 50; round++) {
+                IntBuffer in = MPI.newIntBuffer(1), out = MPI.newIntBuffer(1).put(0, me * 100 + round);
+                Request[] reqs = {w.iSend(out, 1, MPI.INT, other, round), w.iRecv(in, 1, MPI.INT, other, round)};
+                while (!Request.testAll(reqs)) Thread.onSpinWait();
+                equal(other * 100 + round, in.get(0), "round " + round + " data");
+                for (Request r : reqs) check(r.isNull(), "testAll made every request null");
+            }
+            System.out.println("testAll ok");
+            MPI.Finalize();
+        }
+    }
+
+    /**
+     * ibSend into the attached buffer, then detachBuffer: it blocks until the buffered message is
+     * transmitted and returns the buffer that was attached; the peer receives after a barrier.
+     */
+    public static class DetachAfterIbSend {
+        public static void main(String[] args) throws MPIException {
+            MPI.Init(args);
+            Intracomm w = MPI.COMM_WORLD;
+            int me = w.getRank(), other = 1 - me;
+            byte[] space = new byte[4 * 1000 + MPI.BSEND_OVERHEAD];
+            MPI.attachBuffer(space);
+            int[] out = new int[1000];
+            for (int i = 0; i < out.length; i++) out[i] = me * 100_000 + i;
+            Request r = w.ibSend(MPI.slice(MPI.newIntBuffer(1000).put(out), 0), 1000, MPI.INT, other, 4);
+            r.waitFor();
+            check(MPI.detachBuffer() == space, "detachBuffer returns the attached buffer");
+            w.barrier();
+            int[] in = new int[1000];
+            w.recv(in, 1000, MPI.INT, other, 4);
+            equal(other * 100_000 + 999, in[999], "buffered data");
+            MPI.attachBuffer(space);                      // attachable again after a detach
+            w.bSend(out, 1000, MPI.INT, other, 5);
+            MPI.detachBuffer();
+            w.recv(in, 1000, MPI.INT, other, 5);
+            equal(other * 100_000, in[0], "second buffered data");
+            System.out.println("detach ok");
             MPI.Finalize();
         }
     }

@@ -456,6 +456,20 @@ public final class Fabric implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes whatever progress is possible without waiting (MPI_TESTALL/ANY/SOME over several
+     * requests: testing only one that is already done would leave the others where they are).
+     */
+    public void progress() {
+        mu.lock();
+        try {
+            checkAlive();
+            progressNow();
+        } finally {
+            mu.unlock();
+        }
+    }
+
     /** Waits until {@code r} is done. */
     public void await(Req r) {
         if (!r.done) await((BooleanSupplier) r::isDone);
