@@ -67,6 +67,12 @@ class MpiMatchedProbeAndTypesTest extends OnTwoEngines {
     }
 
     @Test
+    void readySendOfAnIntArrayAsCharsMovesItsMemoryAndSmallBufferedSendsNeedNoBuffer() {
+        Mpirun.Result r = MpiTesting.ok(cluster, 2, ReinterpretAndUnbuffered.class);
+        for (int rank = 0; rank < 2; rank++) assertTrue(r.lines(rank).contains("reinterpret ok"), r.text());
+    }
+
+    @Test
     void requestsOfDifferentKindsCompleteTogether() {
         Mpirun.Result r = MpiTesting.ok(cluster, 2, MixedRequests.class);
         for (int rank = 0; rank < 2; rank++) assertTrue(r.lines(rank).contains("requests ok"), r.text());
@@ -374,6 +380,60 @@ class MpiMatchedProbeAndTypesTest extends OnTwoEngines {
             w.recv(in, 1000, MPI.INT, other, 5);
             equal(other * 100_000, in[0], "second buffered data");
             System.out.println("detach ok");
+            MPI.Finalize();
+        }
+    }
+
+    /**
+     * Open MPI's Rsend test: an int[10] sent as 10 MPI.CHAR is its first 20 bytes, received into an
+     * int[] (and a direct IntBuffer) as CHAR too. Then ibSend and bSend with no buffer attached, which
+     * Open MPI accepts for small messages; a large one is refused with MPI.ERR_BUFFER.
+     */
+    public static class ReinterpretAndUnbuffered {
+        public static void main(String[] args) throws MPIException {
+            MPI.Init(args);
+            Intracomm w = MPI.COMM_WORLD;
+            int me = w.getRank(), other = 1 - me;
+            int[] buf = new int[10];
+            if (me == 0) {
+                for (int i = 0; i < 10; i++) buf[i] = 0x10001 * (i + 1);
+                w.barrier();
+                w.rSend(buf, 10, MPI.CHAR, 1, 1);
+                w.send(buf, 10, MPI.CHAR, 1, 2);
+            } else {
+                IntBuffer early = MPI.newIntBuffer(10);
+                for (int i = 0; i < 10; i++) early.put(i, -1);
+                Request r = w.iRecv(early, 10, MPI.CHAR, 0, 1);
+                w.barrier();                                   // posted before the ready send
+                Status s = r.waitStatus();
+                equal(10, s.getCount(MPI.CHAR), "chars received");
+                equal(20, s.getCount(MPI.BYTE), "bytes received");
+                for (int i = 0; i < 5; i++) equal(0x10001 * (i + 1), early.get(i), "int " + i + " of the ready send");
+                equal(-1, early.get(5), "ints past the 20 bytes are untouched");
+                java.util.Arrays.fill(buf, -1);
+                w.recv(buf, 10, MPI.CHAR, 0, 2);
+                equal(new int[]{0x10001, 0x20002, 0x30003, 0x40004, 0x50005, -1, -1, -1, -1, -1}, buf, "blocking receive as CHAR");
+            }
+            IntBuffer out = MPI.newIntBuffer(4), in = MPI.newIntBuffer(4);
+            for (int i = 0; i < 4; i++) out.put(i, me * 10 + i);
+            Request b = w.ibSend(out, 4, MPI.INT, other, 3);
+            w.bSend(new int[]{me}, 1, MPI.INT, other, 4);
+            w.recv(in, 4, MPI.INT, other, 3);
+            b.waitFor();
+            equal(other * 10 + 3, in.get(3), "ibSend without an attached buffer");
+            int[] one = new int[1];
+            w.recv(one, 1, MPI.INT, other, 4);
+            equal(other, one[0], "bSend without an attached buffer");
+            w.setErrhandler(MPI.ERRORS_RETURN);
+            int refused = 0;
+            try {
+                w.bSend(new byte[100_000], 100_000, MPI.BYTE, other, 5);
+            } catch (MPIException e) {
+                refused = e.getErrorClass();
+                check(e.getMessage().contains("attachBuffer"), "the error says what to do: " + e.getMessage());
+            }
+            equal(MPI.ERR_BUFFER, refused, "a large bSend without an attached buffer");
+            System.out.println("reinterpret ok");
             MPI.Finalize();
         }
     }

@@ -168,16 +168,19 @@ public final class Fabric implements AutoCloseable {
             OutFrame f = new OutFrame(header(DATA, sync, ctx, src, tag, id, data.totalBytes()));
             if (mode == Mode.BUFFERED) {
                 int need = Math.toIntExact(data.totalBytes());
-                if (bsendInUse + need + BSEND_OVERHEAD > bsendCapacity) {
+                boolean fits = bsendInUse + need + BSEND_OVERHEAD <= bsendCapacity;
+                if (!fits && need > EAGER_LIMIT) {
                     s.finish(new MpiError(MpiError.ERR_BUFFER, "bSend of " + need + " bytes does not fit in the attached buffer ("
                             + bsendCapacity + " bytes, " + bsendInUse + " in use): attach a larger one with"
                             + " MPI.attachBuffer(new byte[size + MPI.BSEND_OVERHEAD])"));
                     awaitingAck.remove(id);
                     return s;
                 }
-                bsendInUse += need + BSEND_OVERHEAD;
+                if (fits) {
+                    bsendInUse += need + BSEND_OVERHEAD;
+                    f.bsendBytes = need + BSEND_OVERHEAD;
+                }
                 f.body = data.packAll();
-                f.bsendBytes = need + BSEND_OVERHEAD;
                 s.finish(null);
             } else {
                 f.cursor = data;
@@ -193,6 +196,13 @@ public final class Fabric implements AutoCloseable {
 
     /** Bytes the implementation needs per buffered send besides the data (MPI.BSEND_OVERHEAD). */
     public static final int BSEND_OVERHEAD = 32;
+
+    /**
+     * A buffered send this small that does not fit in the attached buffer (or with none attached) is
+     * copied and sent anyway, as Open MPI does for messages within its TCP eager limit (64 KiB): its
+     * ob1 layer copies them straight into a fragment without touching the attached buffer.
+     */
+    static final int EAGER_LIMIT = 64 * 1024;
 
     /** MPI.attachBuffer: buffered sends may use {@code bytes} bytes. */
     public void attachBuffer(int bytes) {
