@@ -75,7 +75,7 @@ final class MpiBenchCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "rMPI vs mpi4py (Open MPI over TCP), 2 ranks on loopback; best of %d alternating runs x %d rounds"
                 + " (load average %.1f on %d cores)%n", repeat, rounds, load, Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "%-22s %12s %12s %10s%n", "", "rMPI", "mpi4py", "ratio");
+        System.out.printf(Locale.ROOT, "%-26s %12s %12s %10s%n", "", "rMPI", "mpi4py", "ratio");
         row("latency, 8 B one-way", "us", river, py, "latency_us");
         row("bandwidth, 16 MiB", "MiB/s", river, py, "bandwidth_mib_s");
         row("allreduce, 1 double", "us", river, py, "allreduce_us");
@@ -102,7 +102,7 @@ final class MpiBenchCommand implements Callable<Integer> {
     private static void row(String name, String unit, Map<String, Double> a, Map<String, Double> b, String key) {
         String bs = b == null ? "-" : String.format(Locale.ROOT, "%.2f", b.get(key));
         String ratio = b == null ? "-" : String.format(Locale.ROOT, "%.2fx", a.get(key) / b.get(key));
-        System.out.printf(Locale.ROOT, "%-22s %12s %12s %10s%n", name + " (" + unit + ")", String.format(Locale.ROOT, "%.2f", a.get(key)), bs, ratio);
+        System.out.printf(Locale.ROOT, "%-26s %12s %12s %10s%n", name + " (" + unit + ")", String.format(Locale.ROOT, "%.2f", a.get(key)), bs, ratio);
     }
 
     private Map<String, Double> rmpi() {
