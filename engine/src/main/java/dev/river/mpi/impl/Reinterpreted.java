@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * {@code int[10]} sent as {@code MPI.CHAR} is 40 bytes, so 20 chars. Open MPI's Java bindings hand a
  * primitive array's memory to MPI whatever its element type (its own {@code Rsend} test sends an
  * {@code int[]} as {@code MPI.CHAR}); this view gives the same bytes, in native order, without a
- * copy of the whole array. Unlike Open MPI it never reads or writes past the array's end.
+ * copy of the whole array. It never reads or writes past the array's end.
  *
  * <p>Elements of the view need not align with the array's: the edges of a range are packed into a
  * small scratch buffer and, when receiving, the array elements they straddle are read, patched and
