@@ -91,6 +91,14 @@ public final class MPI {
     public static final Datatype DOUBLE = new Datatype(Layout.basic(Base.DOUBLE), "MPI.DOUBLE");
     /** Data made by {@link Comm#pack}: send and receive it as bytes. */
     public static final Datatype PACKED = new Datatype(Layout.basic(Base.BYTE), "MPI.PACKED");
+    /** Complex numbers of two floats (real, imaginary) in a float[] or FloatBuffer; SUM and PROD reduce them. See {@link FloatComplex}. */
+    public static final Datatype FLOAT_COMPLEX = new Datatype(Layout.complex(Base.FLOAT), "MPI.FLOAT_COMPLEX");
+    /** Complex numbers of two doubles (real, imaginary) in a double[] or DoubleBuffer; SUM and PROD reduce them. See {@link DoubleComplex}. */
+    public static final Datatype DOUBLE_COMPLEX = new Datatype(Layout.complex(Base.DOUBLE), "MPI.DOUBLE_COMPLEX");
+    /** MPI_C_FLOAT_COMPLEX: the same as {@link #FLOAT_COMPLEX}. */
+    public static final Datatype C_FLOAT_COMPLEX = new Datatype(Layout.complex(Base.FLOAT), "MPI.C_FLOAT_COMPLEX");
+    /** MPI_C_DOUBLE_COMPLEX: the same as {@link #DOUBLE_COMPLEX}. */
+    public static final Datatype C_DOUBLE_COMPLEX = new Datatype(Layout.complex(Base.DOUBLE), "MPI.C_DOUBLE_COMPLEX");
     /** Pair types for MAXLOC / MINLOC, used with byte buffers through {@link #int2}, {@link #doubleInt}, ... */
     public static final Datatype INT2 = new Datatype(Layout.pair(Pair.INT2), "MPI.INT2");
     public static final Datatype SHORT_INT = new Datatype(Layout.pair(Pair.SHORT_INT), "MPI.SHORT_INT");

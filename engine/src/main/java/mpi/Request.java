@@ -186,13 +186,9 @@ public class Request implements Freeable {
         return indices(testSomeStatus(requests));
     }
 
+    /** One round of progress for all of them (a loop of tests must move every request, not just the first). */
     private static void progress(Request[] requests) {
-        for (Request r : requests) {
-            if (r.req != null) {
-                fabric().test(r.req);
-                return;
-            }
-        }
+        if (anyActive(requests)) fabric().progress();
     }
 
     private static boolean anyActive(Request[] requests) {

@@ -32,11 +32,15 @@ public final class Status {
         return bytes % per == 0 ? (int) (bytes / per) : MPI.UNDEFINED;
     }
 
-    /** MPI_GET_ELEMENTS: basic elements received (bytes for struct types). */
+    /**
+     * MPI_GET_ELEMENTS: primitive elements received, counting those of a partly filled last item (a
+     * struct of a double and an int has two per item; a complex number is one), or {@code MPI.UNDEFINED}
+     * if the data ends inside an element.
+     */
     public int getElements(Datatype datatype) throws MPIException {
         MPI.check();
-        int per = datatype.layout().base.bytes;
-        return bytes % per == 0 ? (int) (bytes / per) : MPI.UNDEFINED;
+        long n = datatype.layout().elements(bytes);
+        return n < 0 || n > Integer.MAX_VALUE ? MPI.UNDEFINED : (int) n;
     }
 
     /** MPI_TEST_CANCELLED. */

@@ -35,7 +35,8 @@ import java.util.regex.Matcher;
                 + " runs on two local engines started for the benchmark (or --engines); mpi4py with mpirun --mca pml ob1"
                 + " --mca btl tcp,self (Debian's openmpi-bin and python3-mpi4py); runs alternate and the best of each is shown.")
 final class MpiBenchCommand implements Callable<Integer> {
-    private static final String[] KEYS = {"latency_us", "bandwidth_mib_s", "allreduce_us", "barrier_us"};
+    private static final String[] KEYS = {"latency_us", "bandwidth_mib_s", "allreduce_us", "barrier_us",
+            "latency_p50_us", "latency_p99_us", "allreduce_p50_us", "allreduce_p99_us"};
 
     @Option(names = "--iters", description = "Iterations of the small-message measurements. Default: ${DEFAULT-VALUE}")
     int iters = 10_000;
@@ -74,11 +75,15 @@ final class MpiBenchCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "rMPI vs mpi4py (Open MPI over TCP), 2 ranks on loopback; best of %d alternating runs x %d rounds"
                 + " (load average %.1f on %d cores)%n", repeat, rounds, load, Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "%-22s %12s %12s %10s%n", "", "rMPI", "mpi4py", "ratio");
+        System.out.printf(Locale.ROOT, "%-26s %12s %12s %10s%n", "", "rMPI", "mpi4py", "ratio");
         row("latency, 8 B one-way", "us", river, py, "latency_us");
         row("bandwidth, 16 MiB", "MiB/s", river, py, "bandwidth_mib_s");
         row("allreduce, 1 double", "us", river, py, "allreduce_us");
         row("barrier", "us", river, py, "barrier_us");
+        row("latency p50", "us", river, py, "latency_p50_us");
+        row("latency p99", "us", river, py, "latency_p99_us");
+        row("allreduce p50", "us", river, py, "allreduce_p50_us");
+        row("allreduce p99", "us", river, py, "allreduce_p99_us");
         if (py != null) {
             System.out.printf(Locale.ROOT, "targets: latency <= 3x mpi4py (%.2fx), bandwidth >= 0.5x mpi4py (%.2fx)%n",
                     river.get("latency_us") / py.get("latency_us"), river.get("bandwidth_mib_s") / py.get("bandwidth_mib_s"));
@@ -97,7 +102,7 @@ final class MpiBenchCommand implements Callable<Integer> {
     private static void row(String name, String unit, Map<String, Double> a, Map<String, Double> b, String key) {
         String bs = b == null ? "-" : String.format(Locale.ROOT, "%.2f", b.get(key));
         String ratio = b == null ? "-" : String.format(Locale.ROOT, "%.2fx", a.get(key) / b.get(key));
-        System.out.printf(Locale.ROOT, "%-22s %12s %12s %10s%n", name + " (" + unit + ")", String.format(Locale.ROOT, "%.2f", a.get(key)), bs, ratio);
+        System.out.printf(Locale.ROOT, "%-26s %12s %12s %10s%n", name + " (" + unit + ")", String.format(Locale.ROOT, "%.2f", a.get(key)), bs, ratio);
     }
 
     private Map<String, Double> rmpi() {

@@ -401,7 +401,7 @@ class MpiPointToPointTest extends OnTwoEngines {
             expect(MPI.ERR_RANK, "rank " + n + " is not in this communicator", () -> w.send(new int[1], 1, MPI.INT, n, 0));
             expect(MPI.ERR_RANK, "rank -5", () -> w.recv(new int[1], 1, MPI.INT, -5, 0));
             expect(MPI.ERR_TAG, "tag -3 is invalid", () -> w.send(new int[1], 1, MPI.INT, 0, -3));
-            expect(MPI.ERR_TYPE, "cannot hold MPI.INT", () -> w.send(new double[1], 1, MPI.INT, 0, 0));
+            expect(MPI.ERR_TYPE, "cannot hold MPI.INT", () -> w.send(new boolean[1], 1, MPI.INT, 0, 0));
             expect(MPI.ERR_BUFFER, "need buffer elements", () -> w.send(new int[2], 3, MPI.INT, 0, 0));
             Datatype raw = Datatype.createContiguous(2, MPI.INT);
             expect(MPI.ERR_TYPE, "not committed", () -> w.send(new int[4], 1, raw, 0, 0));

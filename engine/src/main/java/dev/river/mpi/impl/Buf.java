@@ -14,8 +14,9 @@ import java.nio.ShortBuffer;
  * A user buffer (a Java primitive array or a {@link java.nio} buffer) seen as a sequence of base
  * elements, with bulk copies to and from packed data. Packed data is always in native byte order.
  *
- * <p>Typed arrays and typed buffers must match the datatype's base kind ({@code double[]} with
- * {@code MPI.DOUBLE}); {@code byte[]} and {@link ByteBuffer} are raw memory and take any datatype, as
+ * <p>A typed array or typed buffer of another kind than the datatype's is seen as its memory (an
+ * {@code int[]} sent as {@code MPI.CHAR}, see {@link Reinterpreted}), except for booleans, which must
+ * match; {@code byte[]} and {@link ByteBuffer} are raw memory and take any datatype, as
  * in Open MPI (multi-byte values in a ByteBuffer are read in its own byte order, so use
  * {@code MPI.newByteBuffer}, which is native-ordered). Index 0 is the buffer's index 0 (its position
  * is ignored: slice the buffer to start elsewhere, as {@code MPI.slice} does).
@@ -29,7 +30,7 @@ public abstract class Buf {
 
     final Base base;
 
-    private Buf(Base base) {
+    Buf(Base base) {
         this.base = base;
     }
 
@@ -57,9 +58,12 @@ public abstract class Buf {
                     + ": use a primitive array or a java.nio buffer (MPI.newDoubleBuffer(n), ...)");
         }
         if (kind != base) {
-            throw new MpiError(MpiError.ERR_TYPE, "a " + describe(buf) + " cannot hold MPI." + base
-                    + " data: use a " + base.name().toLowerCase() + "[] (or a ByteBuffer) with MPI." + base
-                    + ", or the datatype MPI." + kind + " with this buffer");
+            if (kind == Base.BOOLEAN || base == Base.BOOLEAN) {
+                throw new MpiError(MpiError.ERR_TYPE, "a " + describe(buf) + " cannot hold MPI." + base
+                        + " data: use a " + base.name().toLowerCase() + "[] (or a ByteBuffer) with MPI." + base
+                        + ", or the datatype MPI." + kind + " with this buffer");
+            }
+            return new Reinterpreted(of(buf, kind), base);   // its memory, as Open MPI sees it
         }
         if (buf instanceof double[] a) return new Doubles(a);
         if (buf instanceof int[] a) return new Ints(a);

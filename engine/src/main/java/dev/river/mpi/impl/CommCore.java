@@ -110,6 +110,22 @@ public final class CommCore {
         return fabric.probe(p2p, source, tag);
     }
 
+    /**
+     * A matched probe: the first matching message, taken out of matching (null from a non-blocking
+     * one when none has arrived). The caller handles MPI.PROC_NULL.
+     */
+    public Msg mprobe(int source, int tag, boolean wait, String what) {
+        checkRank(source, true, what);
+        checkTag(tag, true, what);
+        return fabric.mprobe(p2p, source, tag, wait);
+    }
+
+    /** Receives a message a matched probe took into {@code count} items of {@code type} of {@code buf}. */
+    public Req mrecv(Msg m, Object buf, int count, Layout type, String what) {
+        Cursor c = new Cursor(Buf.of(buf, type.base), 0, count, type, what);
+        return fabric.mrecv(m, c, what);
+    }
+
     // ---------------------------------------------------------------- internal messages of collectives
 
     /** A collective's body, given the tag its internal messages use. */

@@ -7,16 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.security.MessageDigest;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -34,14 +27,14 @@ import java.util.function.BooleanSupplier;
  * a handshake proving knowledge of the job's secret (an HMAC over the ranks, the sender's clock and a
  * fresh nonce, accepted once and within five minutes of the receiver's clock); anything else is closed.
  *
- * <p><b>Progress.</b> There is no progress thread: threads that wait in an MPI call make progress.
- * One of them at a time is the poller: it spins briefly on a non-blocking select (latency), then blocks
- * in {@code select()}; the others wait on a condition the poller signals after every round. A thread
- * that posts a send writes to the socket itself when nothing is queued before it.
+ * <p><b>Parts.</b> This class owns the lock, the peers, the local inbox and the lifetime, and is the
+ * entry point of package {@code mpi}; {@link Outbound} sends, {@link Receiving} posts receives and
+ * matches arrivals, {@link Inbound} reads the sockets, {@link Progress} is the progress engine (no
+ * progress thread: threads waiting in MPI calls make progress).
  *
- * <p><b>Threads.</b> {@link #mu} guards every field below marked so, the matcher, the connections'
- * state and the selector's key set; the poller runs {@code select} without it. The local inbox is a
- * lock-free queue that other ranks' threads append to.
+ * <p><b>Threads.</b> {@link #mu} guards the peers, the matcher, the connections' state, the
+ * selector's key set and the parts' state; the poller runs {@code select} without it. The local inbox
+ * is a lock-free queue that other ranks' threads append to.
  *
  * <p>Internal: the runtime behind package {@code mpi}.
  */
@@ -50,18 +43,7 @@ public final class Fabric implements AutoCloseable {
 
     static final int HEADER = 32;
     static final byte DATA = 1, ACK = 2, BYE = 3;
-    /** Handshake: magic, version, sender rank, sender clock (ms), nonce, HMAC of (job, sender, receiver, clock, nonce). */
-    private static final int MAGIC = 0x524d5049, VERSION = 2, NONCE = 16, MAC = 32, HANDSHAKE = 4 + 4 + 4 + 8 + NONCE + MAC;
-    private static final long CLOCK_SKEW_MS = TimeUnit.MINUTES.toMillis(5);
-    private static final int SMALL_IN = 64 * 1024;
-    private static final int LARGE_IN = (int) setting("river.mpi.inbuf.kb", "RIVER_MPI_INBUF_KB", 1024) * 1024;
-    private static final int STAGING = (int) setting("river.mpi.staging.kb", "RIVER_MPI_STAGING_KB", 1024) * 1024;
-    /** A waiting thread first spins on a non-blocking select, then also yields the CPU between polls, then blocks. */
-    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(setting("river.mpi.spin.us", "RIVER_MPI_SPIN_US", 50));
-    private static final long YIELD_NANOS = TimeUnit.MILLISECONDS.toNanos(setting("river.mpi.yield.ms", "RIVER_MPI_YIELD_MS", 20));
-    /** Socket send/receive buffer size (the kernel caps it at net.core.wmem_max / rmem_max); 0 leaves it to the kernel. */
-    private static final int SOCKET_BUFFER = (int) setting("river.mpi.sockbuf.kb", "RIVER_MPI_SOCKBUF_KB", 4096) * 1024;
-    private static final Object ACCEPT = new Object();
+    static final Object ACCEPT = new Object();
 
     /** Marks errors that only follow from another rank's end (the launcher looks for the cause). */
     public static final String UNREACHABLE = "is unreachable";
@@ -72,25 +54,22 @@ public final class Fabric implements AutoCloseable {
     final String job;
     final int rank;
     final int size;
-    private final javax.crypto.spec.SecretKeySpec key;   // the job secret, for handshake MACs
-    private final java.util.Set<String> seenNonces = new java.util.HashSet<>();   // guarded by mu: handshakes accepted once
-    private final java.security.SecureRandom random = new java.security.SecureRandom();
-    private final Selector selector;
-    private final ServerSocketChannel listener;  // null for a singleton
+    final Handshake handshake;                   // checks under mu
+    final Inbound inbound = new Inbound(this);           // reading sockets; runs under mu
+    final Outbound outbound = new Outbound(this);         // sending; runs under mu
+    private final Receiving receiving = new Receiving(this);
+    private final Progress progress = new Progress(this);
+    final Selector selector;
+    final ServerSocketChannel listener;          // null for a singleton
     private final String endpoint;
-    private final Peer[] peers;
+    final Peer[] peers;                          // guarded by mu
     private final ConcurrentLinkedQueue<Msg> inbox = new ConcurrentLinkedQueue<>();
-    private volatile boolean sleeping;           // the poller is (about to be) blocked in select()
     private volatile RankTermination killed;     // set by kill(): every wait ends by throwing it
 
-    private final ReentrantLock mu = new ReentrantLock();
-    private final Condition changed = mu.newCondition();
-    private boolean polling;                                        // guarded by mu
-    private final Matcher matcher = new Matcher();                  // guarded by mu
-    private final Map<Long, SendReq> awaitingAck = new HashMap<>(); // guarded by mu
-    private final List<InConn> incoming = new ArrayList<>();        // guarded by mu
-    private long nextSendId;                                        // guarded by mu
-    private int bsendCapacity, bsendInUse;                          // guarded by mu
+    final ReentrantLock mu = new ReentrantLock();
+    final Condition changed = mu.newCondition();
+    final Matcher matcher = new Matcher();                          // guarded by mu
+    final List<InConn> incoming = new ArrayList<>();                // guarded by mu
     private boolean closed;                                         // guarded by mu
 
     /**
@@ -101,14 +80,14 @@ public final class Fabric implements AutoCloseable {
         this.job = job;
         this.rank = rank;
         this.size = size;
-        this.key = new javax.crypto.spec.SecretKeySpec(secret.clone(), "HmacSHA256");
+        this.handshake = new Handshake(job, rank, size, secret);
         this.peers = new Peer[size];
         for (int i = 0; i < size; i++) peers[i] = new Peer(i);
         try {
             selector = Selector.open();
             if (size > 1) {
                 listener = ServerSocketChannel.open();
-                if (SOCKET_BUFFER > 0) listener.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
+                if (Tuning.SOCKET_BUFFER > 0) listener.setOption(StandardSocketOptions.SO_RCVBUF, Tuning.SOCKET_BUFFER);
                 listener.bind(new InetSocketAddress(host, 0), 256);
                 listener.configureBlocking(false);
                 listener.register(selector, SelectionKey.OP_ACCEPT, ACCEPT);
@@ -160,58 +139,20 @@ public final class Fabric implements AutoCloseable {
         mu.lock();
         try {
             checkAlive();
-            long id = ++nextSendId;
-            boolean sync = mode == Mode.SYNCHRONOUS;
-            SendReq s = new SendReq(id, sync, dest);
-            s.tag = tag;
-            s.bytes = data.totalBytes();
-            Peer p = peers[dest];
-            if (p.lost != null) {
-                s.finish(new MpiError(MpiError.ERR_OTHER, "world rank " + dest + " " + UNREACHABLE + ": " + p.lost));
-                return s;
-            }
-            if (sync) awaitingAck.put(id, s);
-            if (p.local != null) {
-                ByteBuffer payload = data.packAll();
-                p.local.handOver(new Msg(DATA, ctx, src, tag, id, sync, rank, payload));
-                s.onWritten();
-                return s;
-            }
-            OutFrame f = new OutFrame(header(DATA, sync, ctx, src, tag, id, data.totalBytes()));
-            if (mode == Mode.BUFFERED) {
-                int need = Math.toIntExact(data.totalBytes());
-                if (bsendInUse + need + BSEND_OVERHEAD > bsendCapacity) {
-                    s.finish(new MpiError(MpiError.ERR_BUFFER, "bSend of " + need + " bytes does not fit in the attached buffer ("
-                            + bsendCapacity + " bytes, " + bsendInUse + " in use): attach a larger one with"
-                            + " MPI.attachBuffer(new byte[size + MPI.BSEND_OVERHEAD])"));
-                    awaitingAck.remove(id);
-                    return s;
-                }
-                bsendInUse += need + BSEND_OVERHEAD;
-                f.body = data.packAll();
-                f.bsendBytes = need + BSEND_OVERHEAD;
-                s.finish(null);
-            } else {
-                f.cursor = data;
-                f.req = s;
-            }
-            p.queue.add(f);
-            flush(p);
-            return s;
+            return outbound.isend(ctx, src, tag, dest, data, mode);
         } finally {
             mu.unlock();
         }
     }
 
     /** Bytes the implementation needs per buffered send besides the data (MPI.BSEND_OVERHEAD). */
-    public static final int BSEND_OVERHEAD = 32;
+    public static final int BSEND_OVERHEAD = Outbound.BSEND_OVERHEAD;
 
     /** MPI.attachBuffer: buffered sends may use {@code bytes} bytes. */
     public void attachBuffer(int bytes) {
         mu.lock();
         try {
-            if (bsendCapacity > 0) throw new MpiError(MpiError.ERR_BUFFER, "a buffer is already attached: detach it first");
-            bsendCapacity = bytes;
+            outbound.attachBuffer(bytes);
         } finally {
             mu.unlock();
         }
@@ -219,100 +160,31 @@ public final class Fabric implements AutoCloseable {
 
     /** MPI.detachBuffer: waits until the buffered sends are on their way, then forgets the buffer. */
     public void detachBuffer() {
-        await(() -> bsendInUse == 0);
+        await(outbound::buffersWritten);
         mu.lock();
         try {
-            bsendCapacity = 0;
+            outbound.detachBuffer();
         } finally {
             mu.unlock();
         }
     }
 
-    private static ByteBuffer header(byte kind, boolean sync, int ctx, int src, int tag, long seq, long length) {
-        ByteBuffer h = ByteBuffer.allocate(HEADER).order(Buf.NATIVE);
-        h.put(kind).put(sync ? (byte) 1 : 0).putShort((short) 0).putInt(ctx).putInt(src).putInt(tag).putLong(seq).putLong(length);
-        return h.flip();
-    }
-
     /** A message from a rank in this JVM; any thread. */
-    private void handOver(Msg m) {
+    void handOver(Msg m) {
         inbox.add(m);
-        if (sleeping) selector.wakeup();
+        progress.wakeIfSleeping();
     }
 
-    private void sendAck(int toWorld, long seq) {
-        Peer p = peers[toWorld];
-        if (p.local != null) {
-            p.local.handOver(new Msg(ACK, 0, rank, 0, seq, false, rank, null));
-        } else if (p.lost == null) {
-            p.queue.add(new OutFrame(header(ACK, false, 0, rank, 0, seq, 0)));
-            flush(p);
-        }
+    void sendAck(int toWorld, long seq) {
+        outbound.sendAck(toWorld, seq);
     }
 
-    /** Writes what the socket takes; completes sends whose last byte went out. Under mu. */
-    private void flush(Peer p) {
-        try {
-            if (p.out == null) connect(p);
-            while (true) {
-                if (p.staging != null && p.staging.hasRemaining()) {
-                    p.out.write(p.staging);
-                    if (p.staging.hasRemaining()) {
-                        p.wantWrite(true);
-                        if (polling) selector.wakeup();
-                        return;
-                    }
-                }
-                for (OutFrame f : p.inStaging) written(f);
-                p.inStaging.clear();
-                if (p.queue.isEmpty()) {
-                    p.wantWrite(false);
-                    return;
-                }
-                if (p.staging == null) p.staging = ByteBuffer.allocateDirect(STAGING).order(Buf.NATIVE);
-                p.staging.clear();
-                while (!p.queue.isEmpty()) {
-                    OutFrame f = p.queue.peek();
-                    if (!f.fill(p.staging)) break;
-                    p.queue.poll();
-                    p.inStaging.add(f);
-                }
-                p.staging.flip();
-            }
-        } catch (IOException e) {
-            peerLost(p.world, "the connection to it failed: " + e.getMessage());
-        }
+    /** A sender found the socket full: the poller must watch it for room (it already does if blocked). Under mu. */
+    void wakeUpPoller() {
+        progress.wakeUpPoller();
     }
 
-    private void written(OutFrame f) {
-        if (f.req != null) f.req.onWritten();
-        if (f.bsendBytes > 0) bsendInUse -= f.bsendBytes;
-    }
-
-    private void connect(Peer p) throws IOException {
-        if (p.address == null) throw new MpiError(MpiError.ERR_INTERN, "rank " + rank + " has no address for world rank " + p.world);
-        int c = p.address.lastIndexOf(':');
-        SocketChannel ch = SocketChannel.open();
-        try {
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            if (SOCKET_BUFFER > 0) ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
-            ch.socket().connect(new InetSocketAddress(p.address.substring(0, c), Integer.parseInt(p.address.substring(c + 1))), 10_000);
-            byte[] nonce = new byte[NONCE];
-            random.nextBytes(nonce);
-            long now = System.currentTimeMillis();
-            ByteBuffer hs = ByteBuffer.allocate(HANDSHAKE).order(Buf.NATIVE);
-            hs.putInt(MAGIC).putInt(VERSION).putInt(rank).putLong(now).put(nonce).put(mac(rank, p.world, now, nonce)).flip();
-            while (hs.hasRemaining()) ch.write(hs);
-            ch.configureBlocking(false);
-            p.key = ch.register(selector, 0, p);
-            p.out = ch;
-        } catch (IOException e) {
-            ch.close();
-            throw new IOException("cannot connect to world rank " + p.world + " at " + p.address + ": " + e.getMessage(), e);
-        }
-    }
-
-    // ---------------------------------------------------------------- receiving
+    // ---------------------------------------------------------------- receiving (see Receiving)
 
     /**
      * Posts a receive on context {@code ctx} for communicator rank {@code src} (world rank
@@ -320,23 +192,7 @@ public final class Fabric implements AutoCloseable {
      * null keeps the message in the request (for collectives).
      */
     public Req irecv(int ctx, int src, int srcWorld, int tag, Cursor sink, String what) {
-        RecvReq r = new RecvReq(ctx, src, srcWorld, tag, sink, what);
-        mu.lock();
-        try {
-            checkAlive();
-            drainInbox();
-            Msg m = matcher.takeUnexpected(ctx, src, tag);
-            if (m != null) {
-                receive(r, m);
-            } else if (srcWorld != Req.ANY && peers[srcWorld].lost != null) {
-                r.finish(new MpiError(MpiError.ERR_OTHER, what + ": world rank " + srcWorld + " " + UNREACHABLE + ": " + peers[srcWorld].lost));
-            } else {
-                matcher.post(r);
-            }
-            return r;
-        } finally {
-            mu.unlock();
-        }
+        return receiving.irecv(ctx, src, srcWorld, tag, sink, what);
     }
 
     /** The data a receive posted with a null sink kept. */
@@ -344,77 +200,47 @@ public final class Fabric implements AutoCloseable {
         return ((RecvReq) r).kept;
     }
 
-    private void receive(RecvReq r, Msg m) {
-        r.deliver(m.src, m.tag, m.data.duplicate().order(Buf.NATIVE));
-        if (m.sync) sendAck(m.fromWorld, m.seq);
+    /** A whole message arrived from a socket. Under mu. */
+    void arrived(Msg m) {
+        receiving.arrived(m);
     }
 
-    /** A whole message arrived: to the first matching posted receive, else to the unexpected queue. Under mu. */
-    private void arrived(Msg m) {
-        RecvReq r = matcher.takePosted(m.ctx, m.src, m.tag);
-        if (r != null) receive(r, m);
-        else matcher.addUnexpected(m);
+    void acked(long seq) {
+        outbound.acked(seq);
     }
 
-    private void drainInbox() {
-        Msg m;
-        boolean any = false;
-        while ((m = inbox.poll()) != null) {
-            any = true;
-            if (m.kind == ACK) acked(m.seq);
-            else arrived(m);
-        }
-        if (any) changed.signalAll();
-    }
-
-    private void acked(long seq) {
-        SendReq s = awaitingAck.remove(seq);
-        if (s != null) s.onAck();
-    }
-
-    /**
-     * The envelope of the first queued message matching (ctx, src, tag) as a completed request, or
-     * null; makes progress first.
-     */
+    /** The envelope of the first queued message matching (ctx, src, tag) as a completed request, or null; makes progress first. */
     public Req iprobe(int ctx, int src, int tag) {
-        mu.lock();
-        try {
-            checkAlive();
-            progressNow();
-            return probed(matcher.peekUnexpected(ctx, src, tag));
-        } finally {
-            mu.unlock();
-        }
+        return receiving.iprobe(ctx, src, tag);
     }
 
     /** Waits for a message matching (ctx, src, tag) and returns its envelope, leaving it queued. */
     public Req probe(int ctx, int src, int tag) {
-        Msg[] found = new Msg[1];
-        await(() -> (found[0] = matcher.peekUnexpected(ctx, src, tag)) != null);
-        return probed(found[0]);
+        return receiving.probe(ctx, src, tag);
     }
 
-    private static Req probed(Msg m) {
-        if (m == null) return null;
-        Req r = Req.completed(m.src, m.tag);
-        r.bytes = m.data.remaining();
-        return r;
+    /**
+     * MPI_MPROBE / MPI_IMPROBE: takes the first arrived message matching (ctx, src, tag) out of
+     * matching, so that only {@link #mrecv} receives it; waits for one if {@code wait}, else returns
+     * null when there is none.
+     */
+    public Msg mprobe(int ctx, int src, int tag, boolean wait) {
+        return receiving.mprobe(ctx, src, tag, wait);
+    }
+
+    /** The envelope of a matched message, as a completed request (for its status). */
+    public static Req envelope(Msg m) {
+        return Receiving.probed(m);
+    }
+
+    /** MPI_MRECV: receives a message a matched probe took; the request is complete when this returns. */
+    public Req mrecv(Msg m, Cursor sink, String what) {
+        return receiving.mrecv(m, sink, what);
     }
 
     /** Cancels a receive that has not matched a message yet; returns whether it was cancelled. */
     public boolean cancel(Req r) {
-        mu.lock();
-        try {
-            if (r instanceof RecvReq rr && !rr.done && matcher.removePosted(rr)) {
-                rr.cancelled = true;
-                rr.finish(null);
-                changed.signalAll();
-                return true;
-            }
-            return false;
-        } finally {
-            mu.unlock();
-        }
+        return receiving.cancel(r);
     }
 
     // ---------------------------------------------------------------- progress
@@ -432,6 +258,20 @@ public final class Fabric implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes whatever progress is possible without waiting (MPI_TESTALL/ANY/SOME over several
+     * requests: testing only one that is already done would leave the others where they are).
+     */
+    public void progress() {
+        mu.lock();
+        try {
+            checkAlive();
+            progressNow();
+        } finally {
+            mu.unlock();
+        }
+    }
+
     /** Waits until {@code r} is done. */
     public void await(Req r) {
         if (!r.done) await((BooleanSupplier) r::isDone);
@@ -442,98 +282,32 @@ public final class Fabric implements AutoCloseable {
      * progress. Throws {@link RankTermination} if the rank is being stopped.
      */
     public void await(BooleanSupplier ready) {
-        long start = System.nanoTime();
-        mu.lock();
-        try {
-            while (true) {
-                checkAlive();
-                drainInbox();
-                if (ready.getAsBoolean()) return;
-                if (polling) {
-                    changed.await(1, TimeUnit.SECONDS);
-                    continue;
-                }
-                polling = true;
-                try {
-                    long waited = System.nanoTime() - start;
-                    poll(waited < SPIN_NANOS ? 0 : waited < YIELD_NANOS ? 1 : 2);
-                } finally {
-                    polling = false;
-                    changed.signalAll();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RankTermination(1, "interrupted while waiting in an MPI call");
-        } finally {
-            mu.unlock();
-        }
+        progress.await(ready);
     }
 
-    /**
-     * One round as the poller: select (without mu), then handle the ready channels (with mu).
-     * {@code phase} 0 spins, 1 spins but lets other threads run between polls, 2 blocks.
-     */
-    private void poll(int phase) {
-        int n;
-        mu.unlock();
-        try {
-            if (phase < 2) {
-                n = selector.selectNow();
-                if (n == 0 && inbox.isEmpty()) {
-                    if (phase == 0) Thread.onSpinWait();
-                    else Thread.yield();
-                }
-            } else {
-                sleeping = true;
-                try {
-                    n = inbox.isEmpty() && killed == null ? selector.select(1000) : selector.selectNow();
-                } finally {
-                    sleeping = false;
-                }
-            }
-        } catch (IOException e) {
-            throw new MpiError(MpiError.ERR_OTHER, "rank " + rank + ": selecting ready connections failed: " + e.getMessage(), e);
-        } finally {
-            mu.lock();
+    /** Hands the local inbox's messages and acknowledgements to matching. Under mu. */
+    void drainInbox() {
+        Msg m;
+        boolean any = false;
+        while ((m = inbox.poll()) != null) {
+            any = true;
+            if (m.kind == ACK) acked(m.seq);
+            else arrived(m);
         }
-        if (n > 0) handleSelected();
+        if (any) changed.signalAll();
     }
 
-    /** Non-blocking progress by whoever holds mu: the inbox, and ready sockets unless a poller is at them. */
-    private void progressNow() {
-        drainInbox();
-        if (polling) return;
-        polling = true;
-        try {
-            int n;
-            mu.unlock();
-            try {
-                n = selector.selectNow();
-            } catch (IOException e) {
-                throw new MpiError(MpiError.ERR_OTHER, "rank " + rank + ": selecting ready connections failed: " + e.getMessage(), e);
-            } finally {
-                mu.lock();
-            }
-            if (n > 0) handleSelected();
-            drainInbox();
-        } finally {
-            polling = false;
-            changed.signalAll();
-        }
+    boolean inboxEmpty() {
+        return inbox.isEmpty();
     }
 
-    private void handleSelected() {
-        for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-            SelectionKey k = it.next();
-            it.remove();
-            if (!k.isValid()) continue;
-            Object a = k.attachment();
-            if (a == ACCEPT) accept();
-            else if (a instanceof InConn c) read(c);
-            else if (a instanceof Peer p && k.isWritable()) flush(p);
-        }
-        changed.signalAll();
+    boolean killed() {
+        return killed != null;
+    }
+
+    /** One non-blocking round of progress. Under mu. */
+    void progressNow() {
+        progress.progressNow();
     }
 
     /** Signals waiters that a request completed outside the progress engine (a collective's worker). */
@@ -545,158 +319,11 @@ public final class Fabric implements AutoCloseable {
         } finally {
             mu.unlock();
         }
-        if (sleeping) selector.wakeup();
-    }
-
-    private void accept() {
-        try {
-            SocketChannel ch;
-            while ((ch = listener.accept()) != null) {
-                ch.configureBlocking(false);
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                InConn c = new InConn(ch);
-                c.key = ch.register(selector, SelectionKey.OP_READ, c);
-                incoming.add(c);
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "rank " + rank + ": accepting a connection failed: " + e.getMessage());
-        }
-    }
-
-    private void read(InConn c) {
-        try {
-            int n;
-            while ((n = c.ch.read(c.in)) > 0) {
-                c.in.flip();
-                parse(c);
-                c.in.compact();
-                if (c.growTo > 0 && c.in.position() == 0) {
-                    c.in = ByteBuffer.allocateDirect(c.growTo).order(Buf.NATIVE);
-                    c.growTo = 0;
-                }
-            }
-            if (n < 0) closedByPeer(c);
-        } catch (IOException e) {
-            closedByPeer(c);
-        } catch (HandshakeRefused e) {
-            LOG.log(System.Logger.Level.WARNING, "rank " + rank + ": refused a connection from "
-                    + remote(c) + ": " + e.getMessage());
-            drop(c);
-        }
-    }
-
-    /** Parses whole headers and payload pieces from the connection's buffer (read mode). */
-    private void parse(InConn c) {
-        ByteBuffer in = c.in;
-        while (true) {
-            if (c.from < 0) {
-                if (in.remaining() < HANDSHAKE) return;
-                if (in.getInt() != MAGIC || in.getInt() != VERSION) throw new HandshakeRefused("not an rMPI connection of this version");
-                int from = in.getInt();
-                long clock = in.getLong();
-                byte[] nonce = new byte[NONCE], got = new byte[MAC];
-                in.get(nonce).get(got);
-                if (from < 0 || from >= size) throw new HandshakeRefused("unknown rank " + from);
-                if (!MessageDigest.isEqual(got, mac(from, rank, clock, nonce))) {
-                    throw new HandshakeRefused("wrong handshake MAC (a rank of another job, or a stranger)");
-                }
-                if (Math.abs(System.currentTimeMillis() - clock) > CLOCK_SKEW_MS) {
-                    throw new HandshakeRefused("handshake clock " + (System.currentTimeMillis() - clock) + " ms off (a replay, or clocks too far apart)");
-                }
-                if (!seenNonces.add(java.util.HexFormat.of().formatHex(nonce))) throw new HandshakeRefused("a replayed handshake");
-                c.from = from;
-                continue;
-            }
-            if (!c.inMessage) {
-                if (in.remaining() < HEADER) return;
-                byte kind = in.get();
-                boolean sync = in.get() != 0;
-                in.getShort();
-                int ctx = in.getInt(), src = in.getInt(), tag = in.getInt();
-                long seq = in.getLong(), length = in.getLong();
-                switch (kind) {
-                    case ACK -> acked(seq);
-                    case BYE -> peers[c.from].finished = true;
-                    case DATA -> begin(c, ctx, src, tag, seq, sync, length);
-                    default -> throw new HandshakeRefused("unknown frame kind " + kind);
-                }
-                continue;
-            }
-            int avail = in.remaining();
-            if (avail == 0) return;
-            int take = (int) Math.min(avail, c.left);
-            if (c.target != null && take < c.left) take -= take % 8;   // whole elements until the end
-            if (take == 0) return;
-            ByteBuffer chunk = in.slice(in.position(), take).order(Buf.NATIVE);
-            in.position(in.position() + take);
-            if (c.target != null) c.target.consume(chunk);
-            else c.keep.put(chunk);
-            c.left -= take;
-            if (c.left == 0) end(c);
-        }
-    }
-
-    private void begin(InConn c, int ctx, int src, int tag, long seq, boolean sync, long length) {
-        c.inMessage = true;
-        c.ctx = ctx;
-        c.src = src;
-        c.tag = tag;
-        c.seq = seq;
-        c.sync = sync;
-        c.left = length;
-        RecvReq r = matcher.takePosted(ctx, src, tag);
-        if (r != null) {
-            r.begin(src, tag, length);
-            c.target = r;
-        } else {
-            c.keep = ByteBuffer.allocate(Math.toIntExact(length)).order(Buf.NATIVE);
-        }
-        if (length > SMALL_IN && c.in.capacity() < LARGE_IN) c.growTo = LARGE_IN;
-        if (length == 0) end(c);
-    }
-
-    private void end(InConn c) {
-        c.inMessage = false;
-        if (c.target != null) {
-            RecvReq r = c.target;
-            c.target = null;
-            r.end();
-            if (c.sync) sendAck(c.from, c.seq);
-        } else {
-            Msg m = new Msg(DATA, c.ctx, c.src, c.tag, c.seq, c.sync, c.from, c.keep.flip());
-            c.keep = null;
-            arrived(m);
-        }
-    }
-
-    private void closedByPeer(InConn c) {
-        drop(c);
-        if (c.from >= 0 && !peers[c.from].finished) {
-            peerLost(c.from, "world rank " + c.from + " closed its connection without finalizing (its program failed,"
-                    + " or its engine stopped)");
-        }
-    }
-
-    private void drop(InConn c) {
-        incoming.remove(c);
-        c.key.cancel();
-        try {
-            c.ch.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing a connection", e);
-        }
-    }
-
-    private static String remote(InConn c) {
-        try {
-            return String.valueOf(c.ch.getRemoteAddress());
-        } catch (IOException e) {
-            return "?";
-        }
+        progress.wakeIfSleeping();
     }
 
     /** A peer is gone: fail what waits for it, so that nothing hangs. Under mu. */
-    private void peerLost(int world, String why) {
+    void peerLost(int world, String why) {
         Peer p = peers[world];
         if (p.lost != null) return;
         p.lost = why;
@@ -706,13 +333,7 @@ public final class Fabric implements AutoCloseable {
         for (OutFrame f : p.inStaging) if (f.req != null) f.req.finish(e);
         p.queue.clear();
         p.inStaging.clear();
-        for (Iterator<SendReq> it = awaitingAck.values().iterator(); it.hasNext(); ) {
-            SendReq s = it.next();
-            if (s.destWorld == world) {
-                s.finish(e);
-                it.remove();
-            }
-        }
+        outbound.failAwaiting(world, e);
         if (p.key != null) p.key.cancel();
         if (p.out != null) {
             try {
@@ -724,7 +345,7 @@ public final class Fabric implements AutoCloseable {
         changed.signalAll();
     }
 
-    private void checkAlive() {
+    void checkAlive() {
         RankTermination k = killed;
         if (k != null) throw k;
         if (closed) throw new MpiError(MpiError.ERR_OTHER, "MPI has been finalized on rank " + rank);
@@ -755,8 +376,8 @@ public final class Fabric implements AutoCloseable {
             if (closed) return;
             for (Peer p : peers) {
                 if (p.out != null && p.lost == null) {
-                    p.queue.add(new OutFrame(header(BYE, false, 0, rank, 0, 0, 0)));
-                    flush(p);
+                    p.queue.add(new OutFrame(Outbound.header(BYE, false, 0, rank, 0, 0, 0)));
+                    outbound.flush(p);
                 }
             }
         } finally {
@@ -786,7 +407,7 @@ public final class Fabric implements AutoCloseable {
                     }
                 }
             }
-            for (InConn c : new ArrayList<>(incoming)) drop(c);
+            for (InConn c : new ArrayList<>(incoming)) inbound.drop(c);
             try {
                 if (listener != null) listener.close();
                 selector.close();
@@ -809,114 +430,8 @@ public final class Fabric implements AutoCloseable {
         }
     }
 
-    /** HMAC-SHA256 with the job secret over (job, sender, receiver, clock, nonce). */
+    /** HMAC of a handshake (tests forge handshakes with it). */
     byte[] mac(int from, int to, long clock, byte[] nonce) {
-        try {
-            javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
-            m.init(key);
-            m.update(job.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            m.update(ByteBuffer.allocate(16).putInt(from).putInt(to).putLong(clock).array());
-            m.update(nonce);
-            return m.doFinal();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
-        }
-    }
-
-    private static long setting(String property, String env, long dflt) {
-        String v = System.getProperty(property, System.getenv(env));
-        try {
-            return v == null || v.isBlank() ? dflt : Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            LOG.log(System.Logger.Level.WARNING, property + "=" + v + " is not a number; using " + dflt);
-            return dflt;
-        }
-    }
-
-    // ---------------------------------------------------------------- connection state
-
-    /** What this rank knows of one world rank, and its outgoing connection to it. Under mu. */
-    private static final class Peer {
-        final int world;
-        String address;
-        Fabric local;                       // the rank's fabric when it runs in this JVM
-        SocketChannel out;
-        SelectionKey key;
-        final ArrayDeque<OutFrame> queue = new ArrayDeque<>();
-        final List<OutFrame> inStaging = new ArrayList<>();
-        ByteBuffer staging;                 // read mode: bytes waiting for the socket
-        boolean finished;                   // it said goodbye (finalized)
-        String lost;                        // why it is unreachable, or null
-        private boolean writing;
-
-        Peer(int world) {
-            this.world = world;
-        }
-
-        void wantWrite(boolean on) {
-            if (on != writing && key != null && key.isValid()) {
-                key.interestOps(on ? SelectionKey.OP_WRITE : 0);
-                writing = on;
-            }
-        }
-    }
-
-    /** A frame waiting to be written: header, then the data packed on the fly or already packed. */
-    private static final class OutFrame {
-        final ByteBuffer head;
-        Cursor cursor;
-        ByteBuffer body;
-        SendReq req;
-        int bsendBytes;
-
-        OutFrame(ByteBuffer head) {
-            this.head = head;
-        }
-
-        /** Puts as much as fits into {@code dst}; true once the whole frame is in. */
-        boolean fill(ByteBuffer dst) {
-            if (head.hasRemaining()) {
-                if (dst.remaining() < HEADER) return false;
-                dst.put(head);
-            }
-            if (cursor != null) {
-                cursor.pack(dst);
-                return cursor.remainingBytes() == 0;
-            }
-            if (body != null) {
-                int n = Math.min(body.remaining(), dst.remaining());
-                dst.put(body.slice(body.position(), n));
-                body.position(body.position() + n);
-                return !body.hasRemaining();
-            }
-            return true;
-        }
-    }
-
-    /** An accepted connection from a peer and the message being read from it. Under mu. */
-    private static final class InConn {
-        final SocketChannel ch;
-        SelectionKey key;
-        ByteBuffer in = ByteBuffer.allocateDirect(SMALL_IN).order(Buf.NATIVE);   // write mode between reads
-        int growTo;
-        int from = -1;                      // world rank, once the handshake is read
-        boolean inMessage;
-        int ctx, src, tag;
-        long seq, left;
-        boolean sync;
-        RecvReq target;                     // a posted receive the data streams into
-        ByteBuffer keep;                    // or the whole message, for the unexpected queue
-
-        InConn(SocketChannel ch) {
-            this.ch = ch;
-        }
-    }
-
-    private static final class HandshakeRefused extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        HandshakeRefused(String message) {
-            super(message);
-        }
+        return handshake.mac(from, to, clock, nonce);
     }
 }

@@ -26,14 +26,20 @@ public final class Layout {
     public final int size;
     /** Non-null when the packed data is a sequence of MAXLOC/MINLOC pairs (a pair type, or one built from it). */
     public final Pair pair;
+    /** True when the data is a sequence of complex numbers (real, imaginary) of the base kind (FLOAT or DOUBLE). */
+    public final boolean complex;
+    /** The primitive elements of one item's packed data, for MPI_GET_ELEMENTS: {@code [bytes0, count0, bytes1, count1, ...]}. */
+    private final int[] runs;
     private final boolean contiguous;
 
-    private Layout(Base base, int[] blocks, int lb, int extent, Pair pair) {
+    private Layout(Base base, int[] blocks, int lb, int extent, Pair pair, boolean complex, int[] runs) {
         this.base = base;
         this.blocks = blocks;
         this.lb = lb;
         this.extent = extent;
         this.pair = pair;
+        this.complex = complex;
+        this.runs = runs;
         int s = 0;
         for (int i = 1; i < blocks.length; i += 2) s += blocks[i];
         this.size = s;
@@ -43,12 +49,41 @@ public final class Layout {
 
     /** A predefined type: one element of {@code base}. */
     public static Layout basic(Base base) {
-        return new Layout(base, new int[]{0, 1}, 0, 1, null);
+        return new Layout(base, new int[]{0, 1}, 0, 1, null, false, new int[]{base.bytes, 1});
+    }
+
+    /** A predefined complex type (FLOAT_COMPLEX, DOUBLE_COMPLEX): two elements of {@code part}, real then imaginary, one MPI element. */
+    public static Layout complex(Base part) {
+        return new Layout(part, new int[]{0, 2}, 0, 2, null, true, new int[]{2 * part.bytes, 1});
+    }
+
+    /**
+     * MPI_GET_ELEMENTS: the primitive elements in {@code bytes} of packed data of this type (whole items
+     * and a partial last one), or -1 if the bytes end inside an element.
+     */
+    public long elements(long bytes) {
+        long per = packedBytes();
+        if (per == 0) return bytes == 0 ? 0 : -1;
+        long perItem = 0;
+        for (int i = 1; i < runs.length; i += 2) perItem += runs[i];
+        long n = bytes / per * perItem, rem = bytes % per;
+        for (int i = 0; i < runs.length && rem > 0; i += 2) {
+            long all = (long) runs[i] * runs[i + 1];
+            if (rem >= all) {
+                n += runs[i + 1];
+                rem -= all;
+            } else {
+                n += rem / runs[i];
+                rem %= runs[i];
+                break;
+            }
+        }
+        return rem == 0 ? n : -1;
     }
 
     /** A predefined pair type (INT2, DOUBLE_INT, ...): a C struct of value and int index, in bytes. */
     public static Layout pair(Pair p) {
-        return new Layout(Base.BYTE, new int[]{0, p.value.bytes, p.indexOffset, 4}, 0, p.extent, p);
+        return new Layout(Base.BYTE, new int[]{0, p.value.bytes, p.indexOffset, 4}, 0, p.extent, p, false, new int[]{p.value.bytes, 1, 4, 1});
     }
 
     /** Whether one item is a gap-free run starting at offset 0 (then count items are one run). */
@@ -190,7 +225,7 @@ public final class Layout {
     public static Layout resized(Layout old, int lbBytes, int extentBytes) {
         long lb = toElems(lbBytes, old.base, "lb");
         long extent = toElems(extentBytes, old.base, "extent");
-        return new Layout(old.base, old.blocks, checkedInt(lb), checkedInt(extent), old.pair);
+        return new Layout(old.base, old.blocks, checkedInt(lb), checkedInt(extent), old.pair, old.complex, old.runs);
     }
 
     /** The same type map in bytes (for struct members). */
@@ -199,7 +234,7 @@ public final class Layout {
         int k = base.bytes;
         int[] b = new int[blocks.length];
         for (int i = 0; i < b.length; i++) b[i] = blocks[i] * k;
-        return new Layout(Base.BYTE, b, lb * k, extent * k, null);
+        return new Layout(Base.BYTE, b, lb * k, extent * k, null, false, runs);
     }
 
     private static long toElems(long bytes, Base base, String what) {
@@ -226,6 +261,9 @@ public final class Layout {
         private final Base base;
         private int[] b = new int[8];
         private int n;
+        private int[] r = new int[4];    // element runs, as Layout.runs
+        private int rn;
+        private boolean complex = true, any;
 
         Builder(Base base) {
             this.base = base;
@@ -233,6 +271,17 @@ public final class Layout {
 
         void addAll(Layout t, long at) {
             for (int i = 0; i < t.blocks.length; i += 2) add(at + t.blocks[i], t.blocks[i + 1]);
+            complex &= t.complex;
+            any = true;
+            for (int i = 0; i < t.runs.length; i += 2) {
+                if (rn > 0 && r[rn - 2] == t.runs[i]) {
+                    r[rn - 1] = checkedInt((long) r[rn - 1] + t.runs[i + 1]);
+                    continue;
+                }
+                if (rn + 2 > r.length) r = Arrays.copyOf(r, r.length * 2);
+                r[rn++] = t.runs[i];
+                r[rn++] = t.runs[i + 1];
+            }
         }
 
         void add(long offset, int length) {
@@ -248,7 +297,7 @@ public final class Layout {
         }
 
         Layout build(long lb, long extent, Pair pair) {
-            return new Layout(base, n == 0 ? NO_BLOCKS : Arrays.copyOf(b, n), checkedInt(lb), checkedInt(extent), pair);
+            return new Layout(base, n == 0 ? NO_BLOCKS : Arrays.copyOf(b, n), checkedInt(lb), checkedInt(extent), pair, complex && any, Arrays.copyOf(r, rn));
         }
 
         /** Bounds of vector-like types: blocks of {@code blockLength} old items at {@code starts}. */

@@ -4,9 +4,10 @@ import java.nio.ByteBuffer;
 
 /**
  * A whole message (or acknowledgement) that arrived before a receive matched it, or that a rank in
- * the same JVM handed over: the envelope and the packed data, flipped for reading.
+ * the same JVM handed over: the envelope and the packed data, flipped for reading. Public only as the
+ * opaque handle of a message taken out of matching by a matched probe ({@code mpi.Message}).
  */
-final class Msg {
+public final class Msg {
     final byte kind;
     final int ctx, src, tag;
     final long seq;

@@ -28,6 +28,10 @@ public final class Reductions {
     }
 
     static void apply(Kind op, ByteBuffer in, ByteBuffer inout, int count, Layout type) {
+        if (type.complex) {
+            complexes(op, type.base, in, inout, (int) ((long) count * type.size / 2));
+            return;
+        }
         if (type.pair != null) {
             if (op != Kind.MAXLOC && op != Kind.MINLOC) {
                 throw new MpiError(MpiError.ERR_OP, "MPI." + op + " is not defined on the pair type " + type.pair
@@ -49,6 +53,24 @@ public final class Reductions {
             case CHAR -> chars(op, in, inout, n);
             case BYTE -> bytes(op, in, inout, n);
             case BOOLEAN -> booleans(op, in, inout, n);
+        }
+    }
+
+    /** SUM and PROD of complex numbers (real, imaginary pairs of FLOAT or DOUBLE): {@code io = in op io}. */
+    private static void complexes(Kind op, Base part, ByteBuffer in, ByteBuffer io, int n) {
+        if (op != Kind.SUM && op != Kind.PROD) {
+            throw new MpiError(MpiError.ERR_OP, "MPI." + op + " is not defined on complex numbers (use MPI.SUM or MPI.PROD)");
+        }
+        int k = part.bytes;
+        for (int i = 0, p = 0; i < n; i++, p += 2 * k) {
+            double a = k == 8 ? in.getDouble(p) : in.getFloat(p), b = k == 8 ? in.getDouble(p + k) : in.getFloat(p + k);
+            double c = k == 8 ? io.getDouble(p) : io.getFloat(p), d = k == 8 ? io.getDouble(p + k) : io.getFloat(p + k);
+            double re = op == Kind.SUM ? a + c : a * c - b * d, im = op == Kind.SUM ? b + d : a * d + b * c;
+            if (k == 8) {
+                io.putDouble(p, re).putDouble(p + k, im);
+            } else {
+                io.putFloat(p, (float) re).putFloat(p + k, (float) im);
+            }
         }
     }
 

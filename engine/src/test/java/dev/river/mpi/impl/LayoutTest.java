@@ -83,11 +83,38 @@ class LayoutTest {
     void buffersThatDoNotFitOrDoNotMatchAreRefused() {
         MpiError small = assertThrows(MpiError.class, () -> new Cursor(Buf.of(new int[4], Base.INT), 0, 2, Layout.vector(2, 1, 3, INT), "send"));
         assertEquals(MpiError.ERR_BUFFER, small.errorClass());
-        MpiError type = assertThrows(MpiError.class, () -> Buf.of(new long[1], Base.INT));
+        MpiError type = assertThrows(MpiError.class, () -> Buf.of(new boolean[1], Base.INT));
         assertEquals(MpiError.ERR_TYPE, type.errorClass());
-        assertTrue(type.getMessage().contains("long[]") || type.getMessage().contains("MPI.LONG"), type.getMessage());
+        assertTrue(type.getMessage().contains("boolean[]") && type.getMessage().contains("MPI.BOOLEAN"), type.getMessage());
+        MpiError beyond = assertThrows(MpiError.class, () -> new Cursor(Buf.of(new int[3], Base.DOUBLE), 0, 2, DOUBLE, "send"));
+        assertEquals(MpiError.ERR_BUFFER, beyond.errorClass());
         MpiError none = assertThrows(MpiError.class, () -> Buf.of("text", Base.BYTE));
         assertEquals(MpiError.ERR_BUFFER, none.errorClass());
+    }
+
+    @Test
+    void aTypedArrayOfAnotherKindIsSeenAsItsMemory() {
+        int[] a = {0x01020304, 0x05060708, 0x090a0b0c};
+        ByteBuffer memory = ByteBuffer.allocate(12).order(Buf.NATIVE);
+        for (int v : a) memory.putInt(v);
+        assertEquals(6, Buf.of(a, Base.CHAR).capacity());
+        assertEquals(1, Buf.of(a, Base.DOUBLE).capacity());
+        // int[] as 5 chars from char 1: starts and ends inside ints
+        ByteBuffer packed = new Cursor(Buf.of(a, Base.CHAR), 1, 5, Layout.basic(Base.CHAR), "t").packAll();
+        assertEquals(memory.slice(2, 10), packed);
+        // receiving into the middle keeps the bytes around it
+        int[] back = {-1, -1, -1};
+        new Cursor(Buf.of(back, Base.SHORT), 1, 4, Layout.basic(Base.SHORT), "t").unpack(memory.slice(2, 8).order(Buf.NATIVE));
+        ByteBuffer expect = memory.duplicate().order(Buf.NATIVE);
+        expect.putShort(0, (short) -1).putShort(10, (short) -1);
+        assertArrayEquals(new int[]{expect.getInt(0), expect.getInt(4), expect.getInt(8)}, back);
+        // aligned: double[] as longs, both ways
+        double[] d = {1.5, -2.25};
+        ByteBuffer asLongs = new Cursor(Buf.of(d, Base.LONG), 0, 2, Layout.basic(Base.LONG), "t").packAll();
+        assertEquals(Double.doubleToRawLongBits(-2.25), asLongs.getLong(8));
+        double[] d2 = new double[2];
+        new Cursor(Buf.of(d2, Base.LONG), 0, 2, Layout.basic(Base.LONG), "t").unpack(asLongs.rewind());
+        assertArrayEquals(d, d2);
     }
 
     @Test
