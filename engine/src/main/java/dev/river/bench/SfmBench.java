@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code river bench sfm}: Super Flexible Messaging between two engines on loopback. A Pinger VR on
  * engine A measures, against a Ponger VR on engine B: one-way latency of small messages (half the
  * round trip, percentiles over many round trips), one-way small-message rate (a stream of sends, then
- * one acknowledgement), and bandwidth for a 64 MiB {@code double[]}.
+ * one acknowledgement), and bandwidth for a 64 MiB {@code double[]}; then the {@link Baselines} between
+ * two JVMs in the same run, and River's ratios to them.
  *
  * <pre>{@code
  * Map<String, Double> figures = SfmBench.run(SfmBench.Options.defaults());
@@ -45,11 +46,26 @@ public final class SfmBench {
                 VrId pong = driver.deployTo(List.of(engines.addresses().get(1)), Ponger.class).get(0);
                 VrId ping = driver.deployTo(List.of(engines.addresses().get(0)), Pinger.class, pong, o).get(0);
                 Message r = driver.recv(Duration.ofMinutes(10), "src", ping, "results", dev.river.core.Match.ANY);
-                return r.get("results");
+                Map<String, Double> out = new LinkedHashMap<>(r.<Map<String, Double>>get("results"));
+                Map<String, Double> base = Baselines.measure(o.warmup(), o.roundTrips(), o.streamed(), o.arrayMiB());
+                out.putAll(base);
+                ratios(out);
+                return out;
             } finally {
                 River.detach(driver);
             }
         }
+    }
+
+    /** River over the baselines: above 1 means River is slower (latency) or faster (rate, bandwidth). */
+    static void ratios(Map<String, Double> f) {
+        f.put("ratio_latency_p50_vs_zmq", f.get("latency_one_way_p50_us") / f.get("zmq_one_way_p50_us"));
+        f.put("ratio_latency_p99_vs_zmq", f.get("latency_one_way_p99_us") / f.get("zmq_one_way_p99_us"));
+        f.put("ratio_latency_p50_vs_tcp", f.get("latency_one_way_p50_us") / f.get("tcp_one_way_p50_us"));
+        f.put("ratio_latency_p99_vs_tcp", f.get("latency_one_way_p99_us") / f.get("tcp_one_way_p99_us"));
+        f.put("ratio_rate_vs_zmq", f.get("small_messages_per_s") / f.get("zmq_messages_per_s"));
+        f.put("ratio_bandwidth_vs_tcp", f.get("array_bandwidth_MiB_per_s") / f.get("tcp_stream_MiB_per_s"));
+        f.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     /** Answers pings, counts streamed messages, acknowledges arrays. */
