@@ -50,8 +50,12 @@ public final class Baselines {
             throw new RiverException("cannot start the baseline echo JVM: " + e.getMessage(), e);
         }
         try {
-            String ready = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
-            if (ready == null || !ready.startsWith("ready ")) throw new RiverException("the baseline echo JVM did not start: " + ready);
+            BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String ready;
+            do {
+                ready = lines.readLine();   // skips what JVM options print first (e.g. a flight recording starting)
+            } while (ready != null && !ready.startsWith("ready "));
+            if (ready == null) throw new RiverException("the baseline echo JVM did not start (see its errors above)");
             String[] ports = ready.substring(6).split(" ");
             Map<String, Double> out = new LinkedHashMap<>();
             zmq(Integer.parseInt(ports[0]), warmup, roundTrips, streamed, out);
