@@ -29,6 +29,8 @@ final class Link {
     private static final System.Logger LOG = System.getLogger(Link.class.getName());
     private static final int CONNECT_TIMEOUT_MS = 5000;
     private static final long RETRY_FIRST_MS = 20, RETRY_CAP_MS = 2000;
+    /** Messages queued closer together than this are a burst: written in batches by the network thread. */
+    private static final long BURST_NANOS = 3_000;
     /** Small messages written in one gathering write at most. */
     private static final int MAX_BATCH = 256;
 
@@ -47,7 +49,8 @@ final class Link {
     private ByteBuffer[] current;          // the unit being written, possibly in part
     private Bulk currentOwner;             // the large message current belongs to (null: small messages)
     private int currentCount;              // small messages in current
-    private boolean netWriting;            // the network thread is to finish writing: senders only queue
+    private boolean netWriting;            // the network thread is to write what is queued: senders only queue
+    private long lastOffer;                // System.nanoTime() of the last message queued
     private long retryMs = RETRY_FIRST_MS;
 
     private volatile int queued;
@@ -130,9 +133,14 @@ final class Link {
                 if (!connecting) connect(0);
                 return;
             }
-            if (netWriting) return;   // the socket is full: the network thread writes (in batches) when it drains
-            // An interrupted thread would close the channel by writing to it: leave the write to the network thread.
-            if (Thread.currentThread().isInterrupted() || !pump()) needNetwork();
+            if (netWriting) return;   // the network thread writes what is queued, in batches
+            long now = System.nanoTime();
+            boolean burst = now - lastOffer < BURST_NANOS;
+            lastOffer = now;
+            // In a burst (sends closer together than a write system call takes) the network thread writes
+            // them in batches, one gathering write each; a lone message is written at once, here.
+            // An interrupted thread would close the channel by writing to it: leave that to the network thread too.
+            if (burst || Thread.currentThread().isInterrupted() || !pump()) needNetwork();
         } finally {
             lock.unlock();
         }
@@ -221,10 +229,15 @@ final class Link {
         }
     }
 
-    /** Called by the network thread after {@link Transport#wantWrite}: registers for write readiness. */
+    /** Called by the network thread after {@link Transport#wantWrite}: writes, and registers for write readiness if the socket is full. */
     void registerWrite(Selector selector) {
         lock.lock();
         try {
+            if (ch == null) return;
+            if (pump()) {   // all written: nothing to wait for
+                netWriting = false;
+                return;
+            }
             if (ch == null) return;
             if (key == null || !key.isValid() || key.channel() != ch) key = ch.register(selector, SelectionKey.OP_WRITE, this);
             else key.interestOps(SelectionKey.OP_WRITE);
