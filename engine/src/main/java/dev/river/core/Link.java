@@ -29,8 +29,13 @@ final class Link {
     private static final System.Logger LOG = System.getLogger(Link.class.getName());
     private static final int CONNECT_TIMEOUT_MS = 5000;
     private static final long RETRY_FIRST_MS = 20, RETRY_CAP_MS = 2000;
-    /** Messages queued closer together than this are a burst: written in batches by the network thread. */
-    private static final long BURST_NANOS = 3_000;
+    /**
+     * Messages queued closer together than this ({@code -Driver.burst.ns}) are a burst, written in batches
+     * by the network thread. Off by default: on the 2-core machine the figures were measured on, the
+     * extra thread cost more than the saved system calls (docs/benchmarks.md). Batching happens anyway
+     * whenever the socket is full: then senders only queue and the network thread writes in batches.
+     */
+    private static final long BURST_NANOS = Long.getLong("river.burst.ns", 0);
     /** Small messages written in one gathering write at most. */
     private static final int MAX_BATCH = 256;
 
