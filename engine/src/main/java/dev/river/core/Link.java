@@ -117,6 +117,20 @@ final class Link {
         }
     }
 
+    Transport transport() {
+        return transport;
+    }
+
+    /** Whether a message of {@code channel} is queued here behind or as a large one. */
+    boolean holds(Object channel) {
+        lock.lock();
+        try {
+            return bulkChannels.containsKey(channel);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Queues a message and, when the connection is up and no one else is writing, writes it at once on
      * the calling thread (non-blocking: what the socket does not take now, the network thread finishes).

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * A VM's messaging transport: plain TCP connections, authenticated once each with the cluster key
- * ({@link Wire}), one per peer VM and direction. Order between a sender and a receiver is FIFO.
+ * ({@link Wire}): per peer VM and direction an express one and, once a large message is sent, a bulk
+ * one (see {@link Peer}). Order between a sender and a receiver is FIFO.
  *
  * <p><b>Threads</b> (the successor of one network thread owning JeroMQ sockets, which cost six thread
  * hand-offs per message; see docs/architecture.md):
@@ -42,7 +43,7 @@ final class Transport implements AutoCloseable {
     private final byte[] key;
     private final String bindHost;
     private final Inbound inbound;
-    private final Map<String, Link> links = new ConcurrentHashMap<>();
+    private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private final Selector selector;
     private final ConcurrentLinkedQueue<Link> wantWrite = new ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService connector;
@@ -90,7 +91,39 @@ final class Transport implements AutoCloseable {
      */
     void send(String address, Object channel, byte[]... frames) {
         if (!running) return;
-        links.computeIfAbsent(address, a -> new Link(a, this)).offer(channel, frames);
+        peers.computeIfAbsent(address, a -> new Peer(a, this)).send(channel, frames);
+    }
+
+    /**
+     * The two connections to one peer VM: small messages take the express one; large ones (and a small
+     * one whose sender still has a large one queued there) the bulk one. So small messages never wait
+     * behind a large one's bytes in the socket buffers or in the receiver's reader thread. A sender's
+     * small message may still overtake the last bytes of its own large one in the kernel's buffers;
+     * the receiving queue puts a sender's messages back in order by their sequence numbers.
+     */
+    private static final class Peer {
+        final Link express;
+        private Link bulk;   // created on the first large message; guarded by this
+
+        Peer(String address, Transport t) {
+            express = new Link(address, t);
+        }
+
+        synchronized void send(Object channel, byte[][] frames) {
+            boolean large = Wire.size(frames) > Wire.SMALL_LIMIT;
+            if (large && bulk == null) bulk = new Link(express.address, express.transport());
+            if (large || (bulk != null && channel != null && bulk.holds(channel))) bulk.offer(channel, frames);
+            else express.offer(channel, frames);
+        }
+
+        synchronized void close() {
+            express.close();
+            if (bulk != null) bulk.close();
+        }
+
+        synchronized String describe() {
+            return express.describe() + (bulk == null ? "" : "; bulk " + bulk.describe());
+        }
     }
 
     /** Asks the network thread to finish writing to {@code link} when its socket can take more. */
@@ -121,14 +154,14 @@ final class Transport implements AutoCloseable {
 
     /** Forgets the connection to a VM that is gone, dropping what was queued for it. */
     void disconnect(String address) {
-        Link l = links.remove(address);
-        if (l != null) l.close();
+        Peer p = peers.remove(address);
+        if (p != null) p.close();
     }
 
     /** A one-line account of the connection to {@code address}, for diagnosing a peer that does not answer. */
     String describe(String address) {
-        Link l = links.get(address);
-        return l == null ? "no connection to " + address : l.describe();
+        Peer p = peers.get(address);
+        return p == null ? "no connection to " + address : p.describe();
     }
 
     @Override
@@ -141,7 +174,7 @@ final class Transport implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         connector.shutdownNow();
-        links.values().forEach(Link::close);
+        peers.values().forEach(Peer::close);
         inbound.close();
         try {
             selector.close();
