@@ -17,7 +17,9 @@ import java.util.Map;
  * {@code river bench sfm}: Super Flexible Messaging between two engines on loopback. A Pinger VR on
  * engine A measures, against a Ponger VR on engine B: one-way latency of small messages (half the
  * round trip, percentiles over many round trips), one-way small-message rate (a stream of sends, then
- * one acknowledgement), and bandwidth for a 64 MiB {@code double[]}.
+ * one acknowledgement), bandwidth for a 64 MiB {@code double[]}, and small-message latency while
+ * another VR streams 64 MiB arrays over the same connection; then the {@link Baselines} between
+ * two JVMs in the same run, and River's ratios to them.
  *
  * <pre>{@code
  * Map<String, Double> figures = SfmBench.run(SfmBench.Options.defaults());
@@ -43,13 +45,30 @@ public final class SfmBench {
             VirtualResource driver = River.attach("bench-sfm");
             try {
                 VrId pong = driver.deployTo(List.of(engines.addresses().get(1)), Ponger.class).get(0);
-                VrId ping = driver.deployTo(List.of(engines.addresses().get(0)), Pinger.class, pong, o).get(0);
+                VrId sink = driver.deployTo(List.of(engines.addresses().get(1)), Ponger.class).get(0);
+                VrId bulker = driver.deployTo(List.of(engines.addresses().get(0)), Bulker.class, sink, o).get(0);
+                VrId ping = driver.deployTo(List.of(engines.addresses().get(0)), Pinger.class, pong, o, bulker).get(0);
                 Message r = driver.recv(Duration.ofMinutes(10), "src", ping, "results", dev.river.core.Match.ANY);
-                return r.get("results");
+                Map<String, Double> out = new LinkedHashMap<>(r.<Map<String, Double>>get("results"));
+                Map<String, Double> base = Baselines.measure(o.warmup(), o.roundTrips(), o.streamed(), o.arrayMiB());
+                out.putAll(base);
+                ratios(out);
+                return out;
             } finally {
                 River.detach(driver);
             }
         }
+    }
+
+    /** River over the baselines: above 1 means River is slower (latency) or faster (rate, bandwidth). */
+    static void ratios(Map<String, Double> f) {
+        f.put("ratio_latency_p50_vs_zmq", f.get("latency_one_way_p50_us") / f.get("zmq_one_way_p50_us"));
+        f.put("ratio_latency_p99_vs_zmq", f.get("latency_one_way_p99_us") / f.get("zmq_one_way_p99_us"));
+        f.put("ratio_latency_p50_vs_tcp", f.get("latency_one_way_p50_us") / f.get("tcp_one_way_p50_us"));
+        f.put("ratio_latency_p99_vs_tcp", f.get("latency_one_way_p99_us") / f.get("tcp_one_way_p99_us"));
+        f.put("ratio_rate_vs_zmq", f.get("small_messages_per_s") / f.get("zmq_messages_per_s"));
+        f.put("ratio_bandwidth_vs_tcp", f.get("array_bandwidth_MiB_per_s") / f.get("tcp_stream_MiB_per_s"));
+        f.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     /** Answers pings, counts streamed messages, acknowledges arrays. */
@@ -66,12 +85,27 @@ public final class SfmBench {
                         counted = 0;
                     }
                 } else if (m.has("data")) {
-                    double[] d = m.get("data");
-                    send(m.src(), "got", d.length);
+                    Object d = m.get("data");
+                    send(m.src(), "got", java.lang.reflect.Array.getLength(d));
                 } else if (m.has("stop")) {
                     return;
                 }
             }
+        }
+    }
+
+    /** On engine A: on "go", streams 64 MiB byte[]s to a sink on engine B (the same connection as the pings), then says "done". */
+    public static final class Bulker extends VirtualResource {
+        @Override protected void main() {
+            VrId sink = arg(0);
+            Options o = arg(1);
+            byte[] data = new byte[o.arrayMiB() << 20];
+            Message go = recv("go", dev.river.core.Match.ANY);
+            for (int i = 0; i < o.arrayRepeats(); i++) {
+                send(sink, "data", data);
+                recv("got", dev.river.core.Match.ANY);
+            }
+            send(go.src(), "done", true);
         }
     }
 
@@ -113,6 +147,19 @@ public final class SfmBench {
             Arrays.sort(times);
             out.put("array_MiB", (double) o.arrayMiB());
             out.put("array_bandwidth_MiB_per_s", o.arrayMiB() / times[times.length / 2]);
+            // Small messages while another VR of this engine streams 64 MiB arrays to engine B over the same connection.
+            VrId bulker = arg(2);
+            send(bulker, "go", true);
+            List<Long> during = new java.util.ArrayList<>();
+            int i = 0;
+            while (poll("done", dev.river.core.Match.ANY) == null) {
+                long s = System.nanoTime();
+                roundTrip(pong, i++);
+                during.add(System.nanoTime() - s);
+            }
+            long[] d = during.stream().mapToLong(Long::longValue).sorted().toArray();
+            out.put("latency_during_bulk_p50_us", d[d.length / 2] / 2e3);
+            out.put("latency_during_bulk_p99_us", d[(int) (d.length * 0.99)] / 2e3);
             send(pong, "stop", true);
             send(parent(), "results", out);
         }

@@ -107,6 +107,7 @@ final class TrickleBenchCommand implements Callable<Integer> {
             }
             Arrays.sort(rtt);
             r.put("rtt_us", rtt[calls / 2] / 1e3);
+            r.put("rtt_p99_us", rtt[(int) (calls * 0.99)] / 1e3);
 
             // the push next, while this JVM's heap is small: a 64 MiB allocation in a heap full of the bulk runs'
             // objects costs a long GC pause, which would be measured instead of the transfer
@@ -141,7 +142,21 @@ final class TrickleBenchCommand implements Callable<Integer> {
             check(sums.stream().mapToLong(Long::longValue).sum() == 100_000L * 99_999 / 2, "chunk sums are wrong");
         }
         r.put("loopback_mb_s", rawLoopback(blob));
+        baselines(r);
         return r;
+    }
+
+    /** The bare JeroMQ ping-pong and plain TCP stream between two JVMs, in this run, and River's ratios to them. */
+    private void baselines(Map<String, Double> r) {
+        status("baselines: bare JeroMQ DEALER/ROUTER and plain TCP between two JVMs");
+        Map<String, Double> b = dev.river.bench.Baselines.measure(3_000, calls, 200_000, 64);
+        r.put("zmq_rtt_p50_us", 2 * b.get("zmq_one_way_p50_us"));
+        r.put("zmq_rtt_p99_us", 2 * b.get("zmq_one_way_p99_us"));
+        r.put("tcp_stream_mb_s", b.get("tcp_stream_MiB_per_s") * (1 << 20) / 1e6);
+        r.put("ratio_rtt_p50_vs_zmq", r.get("rtt_us") / r.get("zmq_rtt_p50_us"));
+        r.put("ratio_rtt_p99_vs_zmq", r.get("rtt_p99_us") / r.get("zmq_rtt_p99_us"));
+        r.put("ratio_push_vs_tcp_stream", r.get("push_mb_s") / r.get("tcp_stream_mb_s"));
+        r.put("load_average", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     /** The ceiling for any push on this machine: 64 MiB through one plain TCP loopback socket, one byte back (best of 3). */
@@ -321,6 +336,12 @@ final class TrickleBenchCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "%-42s %14s %14s %10s %9s%n", row.label(), fmt(r) + " " + row.unit(), ippText, ratioText, target);
         }
+        System.out.printf(Locale.ROOT, "%nRiver vs baselines between two JVMs, same run (load average %.1f)%n", river.get("load_average"));
+        System.out.printf(Locale.ROOT, "  vm.call round trip p50 / p99     %s / %s us   bare JeroMQ %s / %s us   ratio %s / %s%n",
+                fmt(river.get("rtt_us")), fmt(river.get("rtt_p99_us")), fmt(river.get("zmq_rtt_p50_us")), fmt(river.get("zmq_rtt_p99_us")),
+                fmt(river.get("ratio_rtt_p50_vs_zmq")), fmt(river.get("ratio_rtt_p99_vs_zmq")));
+        System.out.printf(Locale.ROOT, "  64 MiB push                       %s MB/s   plain TCP stream %s MB/s   ratio %s%n",
+                fmt(river.get("push_mb_s")), fmt(river.get("tcp_stream_mb_s")), fmt(river.get("ratio_push_vs_tcp_stream")));
         System.out.println();
     }
 

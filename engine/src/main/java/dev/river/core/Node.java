@@ -2,7 +2,6 @@ package dev.river.core;
 
 import dev.river.discovery.Discovery;
 import dev.river.security.ClusterSecret;
-import dev.river.security.FrameAuth;
 import dev.river.sfm.Attributes;
 import dev.river.sfm.Codec;
 
@@ -28,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One River VM: the runtime of an engine, or embedded in a program or the kernel.
  *
- * <p>Threads: the network thread ({@link Transport}) owns the sockets and calls {@link #onIncoming};
- * control threads ("river-control", a cached pool: the Control VR) serve requests, which may block on
+ * <p>Threads: {@link Transport}'s reader threads call {@link #onIncoming} (one per connection, so
+ * concurrently for different peers); senders write to sockets themselves or leave it to the network
+ * thread; control threads ("river-control", a cached pool: the Control VR) serve requests, which may block on
  * class fetches; each VR runs main on its own thread; one timer thread renews allocations. Shared
  * tables are concurrent maps.
  */
@@ -60,9 +60,8 @@ final class Node implements AutoCloseable {
     private final Map<String, CompletableFuture<byte[]>> codeCache = new ConcurrentHashMap<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
-    private final AtomicLong counter = new AtomicLong();            // numbers every frame this VM sends (replay protection)
-    private final AtomicLong rejected = new AtomicLong();           // frames dropped: unauthenticated, replayed, malformed, over limits
-    final FrameAuth auth;
+    private final AtomicLong counter = new AtomicLong();            // numbers every frame this VM sends (diagnostics)
+    private final AtomicLong rejected = new AtomicLong();           // connections and frames dropped: unauthenticated, malformed, over limits
     private final long queueLimit = NodeConfig.queueLimitBytes();
 
     /** A request waiting for its reply, and where it went (so a lost VM fails its requests at once). */
@@ -104,8 +103,8 @@ final class Node implements AutoCloseable {
 
     Node(NodeConfig config) {
         this.config = config;
-        this.auth = new FrameAuth(ClusterSecret.load().key());
-        this.transport = new Transport(config.bind(), config.port(), config.name() == null ? "vm" : config.name(), this::onIncoming);
+        this.transport = new Transport(config.bind(), config.port(), config.name() == null ? "vm" : config.name(),
+                ClusterSecret.load().key(), this::onIncoming, this::reject);
         String bound = transport.address();
         this.address = config.wildcard() ? advertisedHost() + bound.substring(bound.lastIndexOf(':')) : bound;
         this.name = config.name() != null ? config.name() : address;
@@ -258,7 +257,7 @@ final class Node implements AutoCloseable {
         post(vm, Proto.MSG, from.channels().next(dest.uuid()), dest.uuid(), src.uuid(), msg.body(), msg.blobs());
     }
 
-    /** Frames a message (numbered, stamped, sealed with the cluster key) and queues it for {@code vm}. */
+    /** Frames a message (numbered, stamped) and queues it for {@code vm}; the connection is authenticated, not each frame. */
     private void post(String vm, byte kind, long reqId, UUID dest, UUID src, byte[] body, List<byte[]> blobs) {
         post(vm, kind, reqId, dest, src, address, body, blobs);
     }
@@ -269,7 +268,7 @@ final class Node implements AutoCloseable {
         frames[0] = Proto.header(kind, reqId, dest, src, id, counter.incrementAndGet(), System.currentTimeMillis(), srcVm);
         frames[1] = body;
         for (int i = 0; i < blobs.size(); i++) frames[2 + i] = blobs.get(i);
-        transport.send(vm, auth.seal(frames));
+        transport.send(vm, kind == Proto.MSG ? src : null, frames);
     }
 
     // ---------------------------------------------------------------- routes (migration, restore)
@@ -346,24 +345,19 @@ final class Node implements AutoCloseable {
         post(locate(dest), Proto.EVENT, 0, dest.uuid(), Proto.nil(), Codec.encode(event, engineLoader), List.of());
     }
 
-    /** Called on the network thread for every received message; must not block. */
+    /** Called on a reader thread for every received message (concurrently for different peers); must not block. */
     private void onIncoming(Transport.Incoming in) {
-        List<byte[]> sealed = in.frames();
-        // Authenticate before anything is decoded: an unauthenticated frame never reaches Kryo.
-        if (sealed.size() < 3 || !auth.verify(sealed.toArray(byte[][]::new))) {
-            reject("a frame without a valid cluster MAC (" + sealed.size() + " parts); is the sender using this cluster's secret?");
+        // Only connections that passed the cluster-key handshake reach here (see Inbound); still, check everything.
+        List<byte[]> frames = in.frames();
+        if (frames.size() < 2) {
+            reject("a message of " + frames.size() + " part(s); River messages have a header and a body");
             return;
         }
-        List<byte[]> frames = sealed.subList(0, sealed.size() - 1);
         Proto.Header h;
         try {
             h = Proto.parse(frames.get(0));
         } catch (IllegalArgumentException e) {
             reject("an authenticated but malformed header: " + e.getMessage());
-            return;
-        }
-        if (!auth.accept(h.vm(), h.counter(), h.stamp())) {
-            reject("a replayed or stale frame from " + h.srcVm() + " (counter " + h.counter() + ")");
             return;
         }
         byte[] body = frames.get(1);

@@ -16,17 +16,20 @@ import java.util.Map;
  * array, one raw frame ("blob") that the transport hands to the socket as it is.
  *
  * <p>Internal. A blob is the array's copy taken at send time (sends are asynchronous, so the caller
- * may reuse its array at once), cut into frames of at most 1 MiB; the receiver puts the frames back
- * into one array in one copy (none for a byte[] of one frame).
+ * may reuse its array at once), cut into frames of at most 64 MiB; the receiver puts the frames back
+ * into one array in one copy (none for a byte[] of one frame: the transport reads the bytes straight
+ * into it).
  */
 public final class Attributes {
     /** Arrays at least this large (in bytes) travel as their own frame. */
     public static final int BLOB_THRESHOLD = 32 * 1024;
     /**
-     * Larger arrays are cut into frames of this many bytes: JeroMQ moves many 1 MiB frames several
-     * times faster than one frame of tens of MiB, and putting them together again costs one copy.
+     * Larger arrays are cut into frames of this many bytes. Large, because each frame is one allocation
+     * on both sides: a few big arrays go straight to the old generation, where many 1 MiB ones (the
+     * size JeroMQ preferred) were copied by young collections, which cost more than the transfer.
+     * The transport streams a frame in chunks, so its size does not hold up small messages.
      */
-    static final int FRAME = 1 << 20;
+    static final int FRAME = 64 << 20;
 
     private static final byte OBJECT = 0, BLOB = 1;
     private static final byte T_BYTE = 1, T_INT = 2, T_LONG = 3, T_DOUBLE = 4, T_FLOAT = 5, T_SHORT = 6, T_CHAR = 7;
@@ -47,6 +50,11 @@ public final class Attributes {
      * the class that cannot be serialized, so the error is raised at the sender.
      */
     public static Encoded encode(Map<String, Object> attrs, ClassLoader loader) {
+        return encode(attrs, loader, FRAME);
+    }
+
+    /** As {@link #encode(Map, ClassLoader)}, cutting arrays into frames of {@code frame} bytes. */
+    static Encoded encode(Map<String, Object> attrs, ClassLoader loader, int frame) {
         Kryo kryo = Codec.obtain(loader);
         List<byte[]> blobs = new ArrayList<>(0);
         try (Output out = new Output(128, -1)) {
@@ -54,7 +62,7 @@ public final class Attributes {
             for (Map.Entry<String, Object> e : attrs.entrySet()) {
                 out.writeString(e.getKey());
                 Object v = e.getValue();
-                if (addBlob(v, out, blobs)) continue;
+                if (addBlob(v, out, blobs, frame)) continue;
                 out.writeByte(OBJECT);
                 try {
                     kryo.writeClassAndObject(out, v);
@@ -104,7 +112,7 @@ public final class Attributes {
      * Writes a large primitive array as blob frames of at most {@link #FRAME} bytes each (the array's
      * copy, taken now); returns false for any other value.
      */
-    private static boolean addBlob(Object v, Output out, List<byte[]> blobs) {
+    private static boolean addBlob(Object v, Output out, List<byte[]> blobs, int frameBytes) {
         byte type;
         int elem;
         int length;
@@ -127,11 +135,11 @@ public final class Attributes {
         }
         long bytes = (long) length * elem;
         if (bytes < BLOB_THRESHOLD) return false;
-        int parts = (int) ((bytes + FRAME - 1) / FRAME);
+        int parts = (int) ((bytes + frameBytes - 1) / frameBytes);
         out.writeByte(BLOB);
         out.writeByte(type);
         out.writeVarInt(parts, true);
-        int perFrame = FRAME / elem;
+        int perFrame = frameBytes / elem;
         for (int p = 0; p < parts; p++) {
             int from = p * perFrame;
             int n = Math.min(perFrame, length - from);

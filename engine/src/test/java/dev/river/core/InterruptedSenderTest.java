@@ -54,7 +54,7 @@ class InterruptedSenderTest {
             sender.start();
             sender.join();
             assertNull(failure.get(), "send from an interrupted thread failed");
-            // the echo proves the message left; waiting for it lets the network thread park, so each send rings
+            // the echo proves the message left (an interrupted sender leaves the write to the network thread)
             assertEquals(Integer.valueOf(n), driver.recv(Duration.ofSeconds(10), "echo", n).get("echo"));
         }
         driver.send(echo, "stop", true);

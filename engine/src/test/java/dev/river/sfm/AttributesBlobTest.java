@@ -14,12 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** Large primitive arrays travel as blob frames of at most 1 MiB and come back whole. */
 class AttributesBlobTest {
     private static final ClassLoader L = AttributesBlobTest.class.getClassLoader();
+    /** A small frame size, so arrays of a few MiB cross several frames (the default is 64 MiB). */
+    private static final int FRAME = 1 << 20;
 
     @Test
     void arraysOfEveryPrimitiveTypeRoundTripAcrossFrames() {
         Random r = new Random(7);
-        int n = Attributes.FRAME / 2 * 3 + 5;        // frames of every element size, and a ragged last one
-        byte[] bytes = new byte[Attributes.FRAME * 3 + 17];
+        int n = FRAME / 2 * 3 + 5;        // frames of every element size, and a ragged last one
+        byte[] bytes = new byte[FRAME * 3 + 17];
         r.nextBytes(bytes);
         double[] doubles = r.doubles(n).toArray();
         int[] ints = r.ints(n).toArray();
@@ -43,8 +45,8 @@ class AttributesBlobTest {
         in.put("chars", chars);
         in.put("small", new byte[]{1, 2, 3});
 
-        Attributes.Encoded e = Attributes.encode(in, L);
-        for (byte[] frame : e.blobs()) assertEquals(true, frame.length <= Attributes.FRAME, "frame of " + frame.length + " bytes");
+        Attributes.Encoded e = Attributes.encode(in, L, FRAME);
+        for (byte[] frame : e.blobs()) assertEquals(true, frame.length <= FRAME, "frame of " + frame.length + " bytes");
         Map<String, Object> out = Attributes.decode(e.body(), e.blobs(), L);
 
         assertArrayEquals(bytes, (byte[]) out.get("bytes"));
@@ -61,7 +63,7 @@ class AttributesBlobTest {
 
     @Test
     void aMessageMissingFramesIsRejected() {
-        Attributes.Encoded e = Attributes.encode(Map.of("big", new byte[Attributes.FRAME * 2]), L);
+        Attributes.Encoded e = Attributes.encode(Map.of("big", new byte[FRAME * 2]), L, FRAME);
         assertEquals(2, e.blobs().size());
         assertThrows(IllegalArgumentException.class, () -> Attributes.decode(e.body(), e.blobs().subList(0, 1), L));
     }

@@ -1,0 +1,246 @@
+package dev.river.core;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
+
+/**
+ * The receiving half of a VM's transport: a listener on the VM's port and one reader thread per
+ * connection that passed the cluster-key handshake ({@link Wire}). A reader parses chunks and hands
+ * each complete message to the handler on its own thread, so a message reaches its VR's queue with no
+ * other hand-off. Connections that fail the handshake, send malformed chunks or frames over the size
+ * limit are closed and counted; nothing of theirs reaches the handler.
+ */
+final class Inbound implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Inbound.class.getName());
+    /** How long a new connection may take to complete its handshake. */
+    /** As {@link Link}'s connect timeout: a starved peer must be able to finish its handshake. */
+    private static final int HANDSHAKE_TIMEOUT_MS = 20_000;
+    /** Connections handshaking at once; more are closed at once (a connection flood cannot pin threads). */
+    private static final int MAX_HANDSHAKING = 64;
+
+    private final ServerSocket server;
+    private final byte[] key;
+    private final long maxFrame = NodeConfig.maxFrameBytes();
+    private final Consumer<Transport.Incoming> handler;
+    private final Consumer<String> reject;
+    private final String vmName;
+    private final Semaphore handshaking = new Semaphore(MAX_HANDSHAKING);
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean running = true;
+
+    /** Thrown for a chunk that breaks the format or a limit: the connection is closed. */
+    private static final class Refused extends Exception {
+        Refused(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    Inbound(String bindHost, int port, String vmName, byte[] key, Consumer<Transport.Incoming> handler, Consumer<String> reject)
+            throws IOException {
+        this.key = key;
+        this.handler = handler;
+        this.reject = reject;
+        this.vmName = vmName;
+        server = new ServerSocket();
+        server.setReceiveBufferSize(Transport.SOCKET_BUFFER);   // inherited by accepted sockets
+        server.bind(new InetSocketAddress(bindHost, port), 128);
+        Thread t = new Thread(this::acceptLoop, "river-accept-" + vmName);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (running) {
+            Socket s;
+            try {
+                s = server.accept();
+            } catch (IOException e) {
+                if (running) LOG.log(System.Logger.Level.WARNING, "accepting a connection failed: " + e.getMessage());
+                continue;
+            }
+            if (!handshaking.tryAcquire()) {
+                reject.accept("a connection from " + s.getRemoteSocketAddress() + ": " + MAX_HANDSHAKING + " others are still handshaking");
+                closeQuietly(s);
+                continue;
+            }
+            open.add(s);
+            Thread t = new Thread(() -> serve(s), "river-in-" + vmName);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void serve(Socket s) {
+        String from = String.valueOf(s.getRemoteSocketAddress());
+        try {
+            s.setTcpNoDelay(true);
+            s.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 64 * 1024));
+            boolean ok;
+            try {
+                ok = handshake(in, s.getOutputStream(), from);
+            } finally {
+                handshaking.release();
+            }
+            if (!ok) return;
+            s.setSoTimeout(0);
+            read(in, from);
+        } catch (Refused e) {
+            reject.accept(e.getMessage() + " from " + from + "; connection closed");
+        } catch (EOFException | SocketException e) {
+            LOG.log(System.Logger.Level.DEBUG, "connection from " + from + " ended: " + e);
+        } catch (java.net.SocketTimeoutException e) {
+            reject.accept("a connection from " + from + " that did not complete the handshake in " + HANDSHAKE_TIMEOUT_MS + " ms");
+        } catch (IOException e) {
+            if (running) LOG.log(System.Logger.Level.INFO, "connection from " + from + " failed: " + e);
+        } finally {
+            open.remove(s);
+            closeQuietly(s);
+        }
+    }
+
+    /** The server side of the challenge-response: true once the peer proved it holds the cluster key. */
+    private boolean handshake(DataInputStream in, OutputStream out, String from) throws IOException {
+        if (in.readInt() != Wire.MAGIC) {
+            reject.accept("a connection from " + from + " that is not a River VM of this version");
+            return false;
+        }
+        byte[] clientNonce = new byte[Wire.NONCE];
+        in.readFully(clientNonce);
+        byte[] serverNonce = Wire.nonce();
+        out.write(ByteBuffer.allocate(Wire.NONCE + Wire.MAC).put(serverNonce).put(Wire.mac(key, 'S', clientNonce, serverNonce)).array());
+        out.flush();
+        byte[] proof = new byte[Wire.MAC];
+        in.readFully(proof);
+        if (!MessageDigest.isEqual(proof, Wire.mac(key, 'C', serverNonce, clientNonce))) {
+            reject.accept("a connection from " + from + " that failed the cluster-key handshake (another cluster's secret, or none)");
+            return false;
+        }
+        return true;
+    }
+
+    /** Reads chunks until the connection ends; a large message is assembled straight into its frames. */
+    private void read(DataInputStream in, String from) throws IOException, Refused {
+        byte[][] bulk = null;    // the large message being received, frames allocated as their bytes arrive
+        int[] lens = null;
+        int frame = 0, off = 0;
+        long left = 0;
+        while (running) {
+            int type = in.read();
+            if (type < 0) {
+                if (bulk != null) LOG.log(System.Logger.Level.DEBUG, "connection from " + from + " ended inside a large message; dropped it");
+                return;
+            }
+            int len = in.readInt();
+            switch (type) {
+                case Wire.SMALL -> {
+                    if (len < 2 || len > Wire.MAX_SMALL_CHUNK) throw new Refused("a message chunk of " + len + " bytes");
+                    byte[] p = new byte[len];
+                    in.readFully(p);
+                    deliver(parseSmall(ByteBuffer.wrap(p)));
+                }
+                case Wire.BULK_START -> {
+                    if (bulk != null) throw new Refused("a large message starting inside another");
+                    if (len < 2 || len > 2 + 4 * Wire.MAX_FRAMES) throw new Refused("a large message header of " + len + " bytes");
+                    int n = in.readUnsignedShort();
+                    if (len != 2 + 4 * n || n == 0) throw new Refused("a large message header that does not match its length");
+                    lens = new int[n];
+                    left = 0;
+                    for (int i = 0; i < n; i++) {
+                        lens[i] = in.readInt();
+                        if (lens[i] < 0 || lens[i] > maxFrame) throw new Refused("a frame of " + lens[i] + " bytes (limit RIVER_MAX_FRAME_MB)");
+                        left += lens[i];
+                    }
+                    if (left == 0) throw new Refused("an empty large message");
+                    bulk = new byte[n][];
+                    frame = 0;
+                    off = 0;
+                }
+                case Wire.BULK_DATA -> {
+                    if (bulk == null || len <= 0 || len > left) throw new Refused("large-message data out of place (" + len + " bytes)");
+                    left -= len;
+                    while (len > 0) {   // len <= left: the frames ahead hold at least len bytes
+                        while (lens[frame] == 0) frame++;
+                        if (bulk[frame] == null) bulk[frame] = new byte[lens[frame]];
+                        int take = Math.min(len, lens[frame] - off);
+                        in.readFully(bulk[frame], off, take);
+                        off += take;
+                        len -= take;
+                        if (off == lens[frame]) {
+                            frame++;
+                            off = 0;
+                        }
+                    }
+                    if (left == 0) {
+                        for (int i = 0; i < bulk.length; i++) if (bulk[i] == null) bulk[i] = new byte[0];
+                        deliver(List.of(bulk));
+                        bulk = null;
+                    }
+                }
+                default -> throw new Refused("an unknown chunk type " + type);
+            }
+        }
+    }
+
+    private List<byte[]> parseSmall(ByteBuffer b) throws Refused {
+        int n = Short.toUnsignedInt(b.getShort());
+        if (n == 0) throw new Refused("a message without frames");
+        List<byte[]> frames = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            if (b.remaining() < 4) throw new Refused("a truncated message chunk");
+            int l = b.getInt();
+            if (l < 0 || l > b.remaining()) throw new Refused("a frame length " + l + " past its chunk");
+            byte[] f = new byte[l];
+            b.get(f);
+            frames.add(f);
+        }
+        if (b.hasRemaining()) throw new Refused("a message chunk with " + b.remaining() + " stray bytes");
+        return frames;
+    }
+
+    private void deliver(List<byte[]> frames) {
+        try {
+            handler.accept(new Transport.Incoming(frames));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "dropped a malformed or unhandled message: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a connection", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the listener", e);
+        }
+        for (Socket s : open) closeQuietly(s);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.river.core;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+
+/**
+ * The byte format of River's VM-to-VM TCP connections (see docs/protocol.md and docs/security.md).
+ *
+ * <p>A connection carries messages one way, from the VM that opened it to the VM that accepted it.
+ * It starts with a challenge-response handshake that proves both ends hold the cluster key, so no
+ * per-message MAC is needed afterwards:
+ * <pre>
+ * client -> server  MAGIC:i32 clientNonce:16
+ * server -> client  serverNonce:16 HMAC(key, "S" clientNonce serverNonce):32
+ * client -> server  HMAC(key, "C" serverNonce clientNonce):32
+ * </pre>
+ * Then chunks, {@code type:u8 length:i32 payload}:
+ * <ul>
+ * <li>{@link #SMALL}: one whole message, {@code n:u16 (len:i32 bytes)*n};
+ * <li>{@link #BULK_START}: a large message's frame lengths, {@code n:u16 len:i32*n}; its bytes follow
+ * in {@link #BULK_DATA} chunks, between which SMALL chunks of other senders may travel, so a 64 MiB
+ * message never holds up small ones for its whole length.
+ * </ul>
+ */
+final class Wire {
+    static final int MAGIC = 0x52565232;   // "RVR2"
+    static final int NONCE = 16, MAC = 32;
+    static final byte SMALL = 1, BULK_START = 2, BULK_DATA = 3;
+    static final int CHUNK_HEADER = 5;
+    /** Messages up to this many bytes travel as one SMALL chunk (one write, one copy of the frames). */
+    static final int SMALL_LIMIT = 64 * 1024;
+    /** BULK_DATA chunks carry at most this much, so small messages wait at most one such chunk. */
+    static final int BULK_CHUNK = 256 * 1024;
+    /** The most a receiver accepts in one SMALL chunk (senders send at most SMALL_LIMIT plus lengths). */
+    static final int MAX_SMALL_CHUNK = 1 << 20;
+    static final int MAX_FRAMES = 0xFFFF;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Wire() {}
+
+    static byte[] nonce() {
+        byte[] n = new byte[NONCE];
+        RANDOM.nextBytes(n);
+        return n;
+    }
+
+    /** HMAC-SHA256 with the cluster key over a role label and the two nonces. */
+    static byte[] mac(byte[] key, char role, byte[] first, byte[] second) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(key, "HmacSHA256"));
+            m.update((byte) role);
+            m.update(first);
+            m.update(second);
+            return m.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
+        }
+    }
+
+    /** The client's first bytes. */
+    static ByteBuffer hello(byte[] clientNonce) {
+        return ByteBuffer.allocate(4 + NONCE).putInt(MAGIC).put(clientNonce).flip();
+    }
+
+    /** Total bytes of a message's frames. */
+    static long size(byte[][] frames) {
+        long n = 0;
+        for (byte[] f : frames) n += f.length;
+        return n;
+    }
+
+    /** One SMALL chunk holding the whole message, ready to write. */
+    static ByteBuffer small(byte[][] frames) {
+        int payload = 2 + 4 * frames.length + (int) size(frames);
+        ByteBuffer b = ByteBuffer.allocate(CHUNK_HEADER + payload);
+        b.put(SMALL).putInt(payload).putShort((short) frames.length);
+        for (byte[] f : frames) b.putInt(f.length).put(f);
+        return b.flip();
+    }
+
+    /** The BULK_START chunk of a large message. */
+    static ByteBuffer bulkStart(byte[][] frames) {
+        int payload = 2 + 4 * frames.length;
+        ByteBuffer b = ByteBuffer.allocate(CHUNK_HEADER + payload);
+        b.put(BULK_START).putInt(payload).putShort((short) frames.length);
+        for (byte[] f : frames) b.putInt(f.length);
+        return b.flip();
+    }
+
+    static ByteBuffer chunkHeader(byte type, int length) {
+        return ByteBuffer.allocate(CHUNK_HEADER).put(type).putInt(length).flip();
+    }
+}
