@@ -29,12 +29,41 @@ public final class Work<R> {
         void progress(int done, int total, int failed);
     }
 
+    /** The newest forkwork or map of this JVM (for {@link #latest()}). */
+    static volatile Work<?> latest;
+
     private final Job job;
     private final Dispatcher dispatcher;
 
     Work(Job job, Dispatcher dispatcher) {
         this.job = job;
         this.dispatcher = dispatcher;
+    }
+
+    /**
+     * The newest {@code forkwork} or {@code map} started in this JVM, by any session (running or
+     * finished), or null: what a notebook's {@code %river timeline} draws.
+     */
+    public static Work<?> latest() {
+        return latest;
+    }
+
+    /** {@code "forkwork"} or {@code "map"}. */
+    public String operation() {
+        return job.operation;
+    }
+
+    /**
+     * The tasks finished so far, in the order they finished: where and when each ran (the first
+     * 100,000; later ones count in the progress but are not recorded).
+     */
+    public List<TaskRecord> tasks() {
+        return job.log.snapshot();
+    }
+
+    /** Nanoseconds since the work started (on the caller's clock, as {@link TaskRecord}'s times). */
+    public long elapsedNanos() {
+        return job.log.elapsed();
     }
 
     /** Input items. */
