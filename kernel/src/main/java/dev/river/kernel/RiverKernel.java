@@ -384,6 +384,11 @@ public final class RiverKernel extends BaseKernel {
         RiverKernel kernel = new RiverKernel(output, System.getProperty("java.class.path"), System.getenv(CLASSPATH_ENV));
         output.install();
         Signals.onInterrupt(kernel::interrupt);
+        ParentWatch.onExit(() -> {
+            System.err.println("river kernel: the Jupyter server that started this kernel is gone; stopping");
+            kernel.shutdown();
+            System.exit(0);
+        });
         JupyterConnection connection = new JupyterConnection(props);
         kernel.becomeHandlerForConnection(connection);
         connection.connect();
