@@ -268,7 +268,7 @@ final class Job {
                 if (journal != null) record(idx, val);
             }
         }
-        log.add(t.id, t.from, t.to - 1, engine, t.sentAt, nanos, failedNow > 0);
+        log.add(t.id, t.from, t.to - 1, engine, t.worker == null ? 1 : t.worker.cores, t.sentAt, nanos, failedNow > 0);
         failedItems += failedNow;
         doneItems += t.items();
     }
@@ -283,7 +283,7 @@ final class Job {
             failures.add(f);
             if (handles != null) handles[t.id].completeExceptionally(new Failed(f));
         }
-        log.add(t.id, t.from, t.to - 1, engine, t.sentAt, 0, true);
+        log.add(t.id, t.from, t.to - 1, engine, t.worker == null ? 1 : t.worker.cores, t.sentAt, 0, true);
         failedItems += t.items();
         doneItems += t.items();
     }
@@ -326,6 +326,7 @@ final class Job {
                 if (!h.isDone()) h.completeExceptionally(terminal != null ? terminal : new RiverException("task did not run"));
             }
         }
+        log.finished();
         fireProgress(Long.MAX_VALUE);
         finished.complete(null);
     }

@@ -13,14 +13,14 @@ package dev.river.trickle;
  * }</pre>
  *
  * <p>Times are on the caller's clock, in nanoseconds since the work started: the end is when the result
- * arrived, the start is that minus the run time the engine measured (never before the task was sent).
+ * arrived, the start is that minus the run time the engine measured (never before the task was sent,
+ * nor before one of the engine's cores was free).
  *
  * @param task       the task's number: the chunk index for forkwork, a running count for map
  * @param firstItem  index of its first input item
  * @param lastItem   index of its last input item (inclusive)
  * @param engine     the engine's name
- * @param core       the lane on that engine: tasks that overlapped in time get different lanes, one
- *                   per core while the engine ran no more tasks at once than it has cores
+ * @param core       the lane on that engine, one per core: no two tasks of a lane overlap in time
  * @param startNanos when it started running
  * @param endNanos   when its result arrived
  * @param status     whether it returned or threw

@@ -61,7 +61,7 @@ public final class Work<R> {
         return job.log.snapshot();
     }
 
-    /** Nanoseconds since the work started (on the caller's clock, as {@link TaskRecord}'s times). */
+    /** Nanoseconds from the work's start to its end, or to now while it runs (the clock of {@link TaskRecord}'s times). */
     public long elapsedNanos() {
         return job.log.elapsed();
     }

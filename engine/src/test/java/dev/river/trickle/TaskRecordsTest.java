@@ -58,6 +58,8 @@ class TaskRecordsTest {
         List<Integer> items = IntStream.range(0, 500).boxed().toList();
         Work<Integer> w = t.mapAsync(x -> x * 2, items);
         assertEquals(500, w.results().size());
+        long end = w.elapsedNanos();
+        assertEquals(end, w.elapsedNanos(), "a finished work's time stops at its end");
         List<TaskRecord> tasks = w.tasks();
         assertEquals("map", w.operation());
         boolean[] seen = new boolean[500];
@@ -73,7 +75,9 @@ class TaskRecordsTest {
     }
 
     private static void assertNoOverlapInALane(List<TaskRecord> tasks) {
+        int cores = Runtime.getRuntime().availableProcessors();   // the local engines' too
         for (TaskRecord a : tasks) {
+            assertTrue(a.core() >= 0 && a.core() < cores, "one lane per core: " + a);
             for (TaskRecord b : tasks) {
                 if (a == b || !a.engine().equals(b.engine()) || a.core() != b.core()) continue;
                 assertTrue(a.endNanos() <= b.startNanos() || b.endNanos() <= a.startNanos(), "overlap in one lane: " + a + " and " + b);

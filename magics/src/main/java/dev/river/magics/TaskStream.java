@@ -102,20 +102,27 @@ public final class TaskStream {
         spec.put("title", title + " task stream");
         spec.put("width", 560);
         spec.put("height", Math.max(40, 22 * lanes.size()));
-        spec.put("data", Map.of("values", values));
-        spec.put("mark", Map.of("type", "bar", "cornerRadius", 1));
+        spec.put("data", obj("values", values));
+        spec.put("mark", obj("type", "bar", "cornerRadius", 1));
         Map<String, Object> enc = new LinkedHashMap<>();
-        enc.put("y", Map.of("field", "lane", "type", "nominal", "sort", lanes, "title", "engine and core"));
-        enc.put("x", Map.of("field", "start", "type", "quantitative", "title", "ms since start",
-                "scale", Map.of("domain", List.of(0, Math.max(endMs, 1)))));
-        enc.put("x2", Map.of("field", "end"));
-        enc.put("color", Map.of("field", "status", "type", "nominal", "title", "status",
-                "scale", Map.of("domain", List.of("ok", "failed"), "range", List.of(OK, FAILED))));
-        enc.put("tooltip", List.of(Map.of("field", "task", "type", "quantitative"), Map.of("field", "items", "type", "nominal"),
-                Map.of("field", "engine", "type", "nominal"), Map.of("field", "ms", "type", "quantitative", "format", ".1f"),
-                Map.of("field", "status", "type", "nominal")));
+        enc.put("y", obj("field", "lane", "type", "nominal", "sort", lanes, "title", "engine and core"));
+        enc.put("x", obj("field", "start", "type", "quantitative", "title", "ms since start",
+                "scale", obj("domain", List.of(0, Math.max(endMs, 1)))));
+        enc.put("x2", obj("field", "end"));
+        enc.put("color", obj("field", "status", "type", "nominal", "title", "status",
+                "scale", obj("domain", List.of("ok", "failed"), "range", List.of(OK, FAILED))));
+        enc.put("tooltip", List.of(obj("field", "task", "type", "quantitative"), obj("field", "items", "type", "nominal"),
+                obj("field", "engine", "type", "nominal"), obj("field", "ms", "type", "quantitative", "format", ".1f"),
+                obj("field", "status", "type", "nominal")));
         spec.put("encoding", enc);
         return Json.write(spec);
+    }
+
+    /** A JSON object with its keys in the order given (Map.of has none: the spec would change from run to run). */
+    private static Map<String, Object> obj(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
     }
 
     private static String svg(String title, List<TaskRecord> tasks, List<String> lanes, double endMs) {
