@@ -98,6 +98,10 @@ public final class RiverKernel extends BaseKernel {
         super.becomeHandlerForConnection(connection);
         // our own execute handler: errors keep their real names, outputs are flushed before the reply
         connection.setHandler(MessageType.EXECUTE_REQUEST, this::execute);
+        connection.setHandler(MessageType.KERNEL_INFO_REQUEST, (env, request) -> {
+            env.setBusyDeferIdle();
+            env.reply(new KernelInfo(getLanguageInfo(), getBanner(), getHelpLinks()));
+        });
     }
 
     private void execute(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
