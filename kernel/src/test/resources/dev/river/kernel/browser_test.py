@@ -264,11 +264,10 @@ try:
 
     def new_cell(code):
         """A new code cell at the end, with `code` typed into it (through the keyboard)."""
-        last = code_cells()[-1]
-        last.find_element(By.CSS_SELECTOR, ".jp-InputArea-prompt").click()     # select it, command mode
-        body = driver.find_element(By.TAG_NAME, "body")
         before = len(code_cells())
-        body.send_keys(Keys.ESCAPE, "b")                                        # insert a cell below
+        footer = driver.find_element(By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-footer")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", footer)
+        footer.click()                                                          # "Click to add a cell."
         wait(lambda: len(code_cells()) == before + 1, 10, "a new cell appears")
         cell = code_cells()[-1]
         editor = cell.find_element(By.CSS_SELECTOR, ".cm-content")
