@@ -115,6 +115,15 @@ public final class Work<R> {
     public List<R> results() {
         try {
             job.finished.get();
+        } catch (Error e) {
+            // Thread.stop (JShell's stop of a notebook cell on Java 17) ends the wait with ThreadDeath, not
+            // an interrupt: cancel the work anyway, or it keeps every engine busy for the next jobs. Only
+            // hand the cancel over: this thread is going away.
+            if (!job.finished.isDone()) {
+                dispatcher.cancel(job, job.operation + " was cancelled: its caller stopped (" + e.getClass().getSimpleName()
+                        + ") with " + done() + " of " + total() + " items done");
+            }
+            throw e;
         } catch (InterruptedException e) {
             cancel();
             Thread.currentThread().interrupt();

@@ -279,7 +279,7 @@ try:
         return cell
 
     def run(cell):
-        cell.find_element(By.CSS_SELECTOR, ".cm-content").send_keys(Keys.SHIFT, Keys.ENTER)
+        cell.find_element(By.CSS_SELECTOR, ".cm-content").send_keys(Keys.CONTROL, Keys.ENTER)   # run in place
 
     def outputs_text(cell):
         return "\n".join(o.text for o in cell.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output"))
@@ -296,11 +296,19 @@ try:
     @step("Tab after t.fork offers forkwork")
     def _():
         cell = new_cell("t.fork")
-        cell.find_element(By.CSS_SELECTOR, ".cm-content").send_keys(Keys.TAB)
-        items = wait(lambda: [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".jp-Completer-item .jp-Completer-match")],
-                     30, "the completer pops up")
+        def offered():
+            return [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".jp-Completer-item .jp-Completer-match")]
+        items = []
+        for attempt in range(3):        # on a loaded machine a Tab typed too early can go unanswered
+            cell.find_element(By.CSS_SELECTOR, ".cm-content").send_keys(Keys.TAB)
+            try:
+                items = wait(offered, 15, "the completer pops up")
+                break
+            except AssertionError:
+                if attempt == 2:
+                    raise
         shot("05-completion")
-        assert "forkwork" in items, items
+        assert "forkwork" in [i.split("(")[0] for i in items], items   # methods come as "forkwork("
         cell.find_element(By.CSS_SELECTOR, ".cm-content").send_keys(Keys.ESCAPE)
         return items
 
