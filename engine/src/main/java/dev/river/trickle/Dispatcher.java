@@ -386,6 +386,7 @@ final class Dispatcher implements Runnable {
         w.unheardBytes += bytes;
         for (Job.TaskRec t : batch) {
             t.worker = w;
+            t.sentAt = now;
             job.inflight.put(t.id, t);
         }
         w.inflight += batch.size();

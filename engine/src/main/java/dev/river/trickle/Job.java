@@ -49,6 +49,7 @@ final class Job {
         final int id;
         final int from, to;
         int attempts;
+        long sentAt;                         // System.nanoTime() of the last send
         WorkerState worker;
         WorkerState pinned;
         final List<String> diedOn = new ArrayList<>(0);
@@ -72,6 +73,8 @@ final class Job {
     final List<?> items;
     private final int chunk;
     final int total;                         // results: tasks for CALLS/CHUNKS, items for EACH
+    /** The finished tasks, for pictures of the job (thread-safe). */
+    final TaskLog log = new TaskLog();
 
     // dispatcher thread only
     private int cursor;                      // next input item not yet cut into a task
@@ -265,6 +268,7 @@ final class Job {
                 if (journal != null) record(idx, val);
             }
         }
+        log.add(t.id, t.from, t.to - 1, engine, t.worker == null ? 1 : t.worker.cores, t.sentAt, nanos, failedNow > 0);
         failedItems += failedNow;
         doneItems += t.items();
     }
@@ -279,6 +283,7 @@ final class Job {
             failures.add(f);
             if (handles != null) handles[t.id].completeExceptionally(new Failed(f));
         }
+        log.add(t.id, t.from, t.to - 1, engine, t.worker == null ? 1 : t.worker.cores, t.sentAt, 0, true);
         failedItems += t.items();
         doneItems += t.items();
     }
@@ -321,6 +326,7 @@ final class Job {
                 if (!h.isDone()) h.completeExceptionally(terminal != null ? terminal : new RiverException("task did not run"));
             }
         }
+        log.finished();
         fireProgress(Long.MAX_VALUE);
         finished.complete(null);
     }

@@ -331,7 +331,9 @@ public final class Trickle implements AutoCloseable {
 
     private <R> Work<R> run(Job job) {
         dispatcher.start(job, null);
-        return new Work<>(job, dispatcher);
+        Work<R> w = new Work<>(job, dispatcher);
+        Work.latest = w;
+        return w;
     }
 
     /** Fails at the call site, once, when fn (or what it captures) cannot travel, rather than once per task. */

@@ -29,12 +29,41 @@ public final class Work<R> {
         void progress(int done, int total, int failed);
     }
 
+    /** The newest forkwork or map of this JVM (for {@link #latest()}). */
+    static volatile Work<?> latest;
+
     private final Job job;
     private final Dispatcher dispatcher;
 
     Work(Job job, Dispatcher dispatcher) {
         this.job = job;
         this.dispatcher = dispatcher;
+    }
+
+    /**
+     * The newest {@code forkwork} or {@code map} started in this JVM, by any session (running or
+     * finished), or null: what a notebook's {@code %river timeline} draws.
+     */
+    public static Work<?> latest() {
+        return latest;
+    }
+
+    /** {@code "forkwork"} or {@code "map"}. */
+    public String operation() {
+        return job.operation;
+    }
+
+    /**
+     * The tasks finished so far, in the order they finished: where and when each ran (the first
+     * 100,000; later ones count in the progress but are not recorded).
+     */
+    public List<TaskRecord> tasks() {
+        return job.log.snapshot();
+    }
+
+    /** Nanoseconds from the work's start to its end, or to now while it runs (the clock of {@link TaskRecord}'s times). */
+    public long elapsedNanos() {
+        return job.log.elapsed();
     }
 
     /** Input items. */
@@ -86,6 +115,15 @@ public final class Work<R> {
     public List<R> results() {
         try {
             job.finished.get();
+        } catch (Error e) {
+            // Thread.stop (JShell's stop of a notebook cell on Java 17) ends the wait with ThreadDeath, not
+            // an interrupt: cancel the work anyway, or it keeps every engine busy for the next jobs. Only
+            // hand the cancel over: this thread is going away.
+            if (!job.finished.isDone()) {
+                dispatcher.cancel(job, job.operation + " was cancelled: its caller stopped (" + e.getClass().getSimpleName()
+                        + ") with " + done() + " of " + total() + " items done");
+            }
+            throw e;
         } catch (InterruptedException e) {
             cancel();
             Thread.currentThread().interrupt();

@@ -149,7 +149,7 @@ public record Kernelspec(String name, String displayName, String java, String cl
         Path dir = dataDir.resolve("kernels").resolve(name);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("kernel.json"), json());
-        for (String logo : List.of("logo-32x32.png", "logo-64x64.png")) {
+        for (String logo : List.of("logo-32x32.png", "logo-64x64.png", "logo-svg.svg")) {
             try (InputStream in = Kernelspec.class.getResourceAsStream("kernelspec/" + logo)) {
                 if (in == null) throw new IOException("the kernel's " + logo + " is missing from its jar");
                 Files.copy(in, dir.resolve(logo), StandardCopyOption.REPLACE_EXISTING);
@@ -162,7 +162,8 @@ public record Kernelspec(String name, String displayName, String java, String cl
     public boolean isInstalledIn(Path dataDir) {
         Path json = dataDir.resolve("kernels").resolve(name).resolve("kernel.json");
         try {
-            return Files.isRegularFile(json) && Files.readString(json).equals(json());
+            return Files.isRegularFile(json) && Files.readString(json).equals(json())
+                    && Files.isRegularFile(json.resolveSibling("logo-svg.svg"));
         } catch (IOException e) {
             return false;
         }

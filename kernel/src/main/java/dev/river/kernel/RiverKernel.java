@@ -98,6 +98,10 @@ public final class RiverKernel extends BaseKernel {
         super.becomeHandlerForConnection(connection);
         // our own execute handler: errors keep their real names, outputs are flushed before the reply
         connection.setHandler(MessageType.EXECUTE_REQUEST, this::execute);
+        connection.setHandler(MessageType.KERNEL_INFO_REQUEST, (env, request) -> {
+            env.setBusyDeferIdle();
+            env.reply(new KernelInfo(getLanguageInfo(), getBanner(), getHelpLinks()));
+        });
     }
 
     private void execute(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
@@ -392,6 +396,11 @@ public final class RiverKernel extends BaseKernel {
         RiverKernel kernel = new RiverKernel(output, System.getProperty("java.class.path"), System.getenv(CLASSPATH_ENV));
         output.install();
         Signals.onInterrupt(kernel::interrupt);
+        ParentWatch.onExit(() -> {
+            System.err.println("river kernel: the Jupyter server that started this kernel is gone; stopping");
+            kernel.shutdown();
+            System.exit(0);
+        });
         JupyterConnection connection = new JupyterConnection(props);
         kernel.becomeHandlerForConnection(connection);
         connection.connect();

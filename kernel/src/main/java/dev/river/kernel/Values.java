@@ -6,6 +6,7 @@ import dev.river.core.VmInfo;
 import dev.river.magics.CheckpointTables;
 import dev.river.magics.Engines;
 import dev.river.magics.Rich;
+import com.google.gson.JsonParser;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 
 import java.io.ByteArrayOutputStream;
@@ -48,7 +49,8 @@ final class Values {
 
     static DisplayData of(Rich r) {
         DisplayData d = new DisplayData();
-        r.data().forEach(d::putData);
+        // JSON MIME types (Vega-Lite) travel as JSON objects, as front-ends expect, not as strings
+        r.data().forEach((mime, content) -> d.putData(mime, mime.endsWith("json") ? JsonParser.parseString(content) : content));
         return d;
     }
 

@@ -61,6 +61,7 @@ class CommandLineTest {
             assertEquals(size, logo.getWidth());
             assertEquals(size, logo.getHeight());
         }
+        assertTrue(Files.readString(dir.resolve("logo-svg.svg")).startsWith("<svg "), "JupyterLab's launcher shows logo-svg.svg");
         Jupyter.Run again = river(Map.of(), "kernel", "uninstall", "--prefix", prefix.toString());
         assertEquals(0, again.exit(), again.stderr());
         assertTrue(Files.notExists(dir));

@@ -45,6 +45,7 @@ class KernelProtocolTest {
 
         JsonObject info = r.getAsJsonObject("kernel_info");
         assertEquals("java", info.getAsJsonObject("language_info").get("name").getAsString());
+        assertEquals("ok", info.get("status").getAsString(), "JupyterLab 4 needs status ok in kernel_info_reply");
         assertEquals(result(r, "first"), "2", context);
 
         // stdout streams while the cell runs: the ticks arrive spread over the cell's 1.2 s, not at its end

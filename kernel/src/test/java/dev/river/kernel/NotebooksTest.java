@@ -84,6 +84,14 @@ class NotebooksTest {
         assertEquals("true", nb.result("new Greeting(\"hello\", i)"));
         assertEquals("2 stop 1", nb.result("me.send(me.uuid()"));
         assertEquals("nothing within 200 ms", nb.result("String outcome"));
+        String forkwork = nb.output("%river forkwork slowSum");
+        assertTrue(forkwork.contains("400/400 items") && forkwork.contains("100%"), "the progress bar ends full: " + forkwork);
+        assertTrue(forkwork.contains("forkwork task stream: 40 tasks on 2 engines"), "the task stream ends with every chunk: " + forkwork);
+        assertTrue(nb.mimes("%river forkwork slowSum").containsAll(List.of("application/vnd.vegalite.v5+json", "image/svg+xml")),
+                "the picture is Vega-Lite with an SVG fallback: " + nb.mimes("%river forkwork slowSum"));
+        assertEquals("79800", nb.result("sums.stream()"));
+        assertTrue(nb.result("%river timeline").startsWith("forkwork task stream: 40 tasks on 2 engines"), nb.result("%river timeline"));
+        assertEquals("40 tasks on 2 engines", nb.result("Work.latest().tasks()"));
     }
 
     static void wordFrequency(Executed nb) {
@@ -200,6 +208,16 @@ class NotebooksTest {
                 if (data != null && data.has("text/html")) return join(data.get("text/html"));
             }
             return "";
+        }
+
+        /** The MIME types of every output of the cell. */
+        List<String> mimes(String sourceContains) {
+            List<String> out = new ArrayList<>();
+            for (JsonElement o : cell(sourceContains).getAsJsonArray("outputs")) {
+                JsonObject data = o.getAsJsonObject().getAsJsonObject("data");
+                if (data != null) out.addAll(data.keySet());
+            }
+            return out;
         }
 
         /** Group 1 of every match of {@code regex} in the cell's output. */

@@ -20,7 +20,7 @@ import java.util.List;
  */
 @Command(name = "forkwork",
         description = "Farm FN over ITEMS in chunks with dynamic scheduling (a free engine takes the next chunk), with a live"
-                + " progress bar; the value is the list of results, one per chunk, in order.")
+                + " progress bar and task-stream picture; the value is the list of results, one per chunk, in order.")
 public final class ForkworkMagic implements RiverMagic {
     @Parameters(index = "0", paramLabel = "FN",
             description = "A method defined in a cell that takes one chunk (a List), or an expression of type Task<List<T>, R> (a variable, a lambda).")
@@ -60,12 +60,15 @@ public final class ForkworkMagic implements RiverMagic {
                     + " of " + k + " on " + engines + " engine" + (engines == 1 ? "" : "s"), list.size(), "items");
             Work<Object> work = use.get().forkworkAsync(task, list, k);
             work.onProgress((done, total, failed) -> bar.set(done));
+            LiveTaskStream picture = LiveTaskStream.follow(ctx.display(), work);
             try {
                 results = work.results();
                 bar.done();
             } catch (RuntimeException e) {
                 bar.finish(Thread.currentThread().isInterrupted() ? "interrupted" : "failed");
                 throw e;
+            } finally {
+                picture.done();
             }
         }
         if (out != null) {

@@ -17,6 +17,9 @@ import java.util.Map;
 public record Rich(Map<String, String> data) {
     public static final String TEXT = "text/plain";
     public static final String HTML = "text/html";
+    /** A Vega-Lite 5 spec (JSON text): JupyterLab draws it; the kernel sends it as a JSON object. */
+    public static final String VEGA_LITE = "application/vnd.vegalite.v5+json";
+    public static final String SVG = "image/svg+xml";
 
     public Rich {
         if (!data.containsKey(TEXT)) throw new IllegalArgumentException("a Rich value needs a text/plain representation");

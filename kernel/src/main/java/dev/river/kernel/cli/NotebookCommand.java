@@ -16,12 +16,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code river notebook}: Jupyter Notebook with the River kernel installed and local engines running.
+ * {@code river notebook}: JupyterLab (River's .venv, else any on PATH, else the classic Notebook) with the
+ * River kernel installed and local engines running.
  */
 @Command(name = "notebook", mixinStandardHelpOptions = true,
-        description = "Start Jupyter Notebook with the River kernel (installed for this user if missing or outdated)"
+        description = "Start JupyterLab with the River kernel (installed for this user if missing or outdated)"
                 + " and local engines (started for what discovery does not find; they stop with Jupyter)."
-                + " Other options go to `jupyter notebook` (e.g. --no-browser --port 8889 --ip 0.0.0.0 DIR).")
+                + " Other options go to Jupyter (e.g. --no-browser --port 8889 --ip 0.0.0.0 DIR).")
 final class NotebookCommand implements Callable<Integer> {
     @Option(names = "--engines", paramLabel = "N", description = "Engines to have running. Default: the number of cores, at least 2")
     Integer engines;
@@ -35,24 +36,39 @@ final class NotebookCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Jupyter.requirements();
-        Path jupyter = Jupyter.onPath("jupyter");
-        if (jupyter == null) {
-            throw new IllegalStateException("Jupyter Notebook is not installed: run install/requirements as root, or apt-get install jupyter-notebook");
-        }
+        List<String> cmd = JupyterServer.command();
+        cmd.addAll(JupyterServer.rootOptions(jupyterArgs));
+        cmd.addAll(jupyterArgs);
         Kernelspec spec = Kernelspec.defaults();
         Path data = Kernelspec.userDataDir();
         if (!spec.isInstalledIn(data)) {
             System.out.println("river: installed kernelspec river (\"River (Java)\") in " + spec.install(data));
         }
         LocalEngines local = noEngines ? null : startEngines();
-        // Ctrl-C belongs to Jupyter (it asks before shutting down); this JVM cleans up when Jupyter exits
+        // Ctrl-C belongs to Jupyter (it shuts its kernels down and exits); this JVM cleans up when it has.
+        // A SIGTERM or SIGHUP to this JVM stops Jupyter first, then the engines (shutdown hook).
         Signals.onInterrupt(() -> { });
+        Process jupyter = null;
+        Thread hook = null;
         try {
-            List<String> cmd = new ArrayList<>(List.of(jupyter.toString(), "notebook"));
-            cmd.addAll(jupyterArgs);
-            return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+            jupyter = new ProcessBuilder(cmd).inheritIO().start();
+            Process p = jupyter;
+            hook = new Thread(() -> {
+                JupyterServer.stop(p);
+                if (local != null) local.close();
+            }, "river-notebook-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            return jupyter.waitFor();
         } finally {
+            if (jupyter != null) JupyterServer.stop(jupyter);
             if (local != null) local.close();
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or ran: it did the same
+                }
+            }
         }
     }
 

@@ -1,0 +1,161 @@
+package dev.river.magics;
+
+import dev.river.trickle.TaskRecord;
+import dev.river.trickle.Work;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The task stream of a Trickle {@code forkwork} or {@code map}: one lane per engine core, one bar per
+ * task from its start to its end, red where it failed. A notebook draws it with Vega-Lite (tooltips
+ * name each task's items); the same bundle holds an SVG for nbconvert, GitHub and other viewers.
+ *
+ * <pre>{@code
+ * Work<Long> w = t.forkworkAsync(sums, items, 100);
+ * w.results();
+ * TaskStream.of(w)                 // as a cell's value: the picture
+ * }</pre>
+ *
+ * The data behind it is {@link Work#tasks()}, for plots of your own.
+ */
+public final class TaskStream {
+    /** At most this many bars are drawn; the text says when there were more. */
+    static final int MAX_BARS = 2000;
+    private static final String OK = "#4a90d9";
+    private static final String FAILED = "#d9534f";
+
+    private TaskStream() {}
+
+    /** The picture of {@code work} so far (or finished). */
+    public static Rich of(Work<?> work) {
+        return of(work.operation(), work.tasks(), work.elapsedNanos());
+    }
+
+    /**
+     * The picture of some tasks.
+     *
+     * @param title        what ran, e.g. {@code forkwork}
+     * @param tasks        the tasks, times relative to the start
+     * @param elapsedNanos how long the work has run (the time axis reaches at least this far)
+     */
+    public static Rich of(String title, List<TaskRecord> tasks, long elapsedNanos) {
+        List<TaskRecord> drawn = tasks.size() > MAX_BARS ? tasks.subList(0, MAX_BARS) : tasks;
+        List<String> lanes = lanes(drawn);
+        double endMs = Math.max(elapsedNanos / 1e6, drawn.stream().mapToDouble(TaskRecord::endMillis).max().orElse(0));
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put(Rich.TEXT, summary(title, tasks, lanes.size(), endMs));
+        data.put(Rich.VEGA_LITE, vegaLite(title, drawn, lanes, endMs));
+        data.put(Rich.SVG, svg(title, drawn, lanes, endMs));
+        return new Rich(data);
+    }
+
+    private static String lane(TaskRecord r) {
+        return r.engine() + " · core " + r.core();
+    }
+
+    /** Lanes in order: engines by name, then cores. */
+    private static List<String> lanes(List<TaskRecord> tasks) {
+        TreeMap<String, Integer> cores = new TreeMap<>();
+        for (TaskRecord r : tasks) cores.merge(r.engine(), r.core() + 1, Math::max);
+        List<String> out = new ArrayList<>();
+        cores.forEach((engine, n) -> {
+            for (int c = 0; c < n; c++) out.add(engine + " · core " + c);
+        });
+        return out;
+    }
+
+    private static String summary(String title, List<TaskRecord> tasks, int lanes, double endMs) {
+        long failed = tasks.stream().filter(r -> r.status() == TaskRecord.Status.FAILED).count();
+        long engines = tasks.stream().map(TaskRecord::engine).distinct().count();
+        double busy = tasks.stream().mapToDouble(r -> r.endMillis() - r.startMillis()).sum();
+        String s = String.format(Locale.ROOT, "%s task stream: %d task%s on %d engine%s (%d lane%s) in %.0f ms, lanes %.0f%% busy",
+                title, tasks.size(), tasks.size() == 1 ? "" : "s", engines, engines == 1 ? "" : "s", lanes, lanes == 1 ? "" : "s",
+                endMs, lanes == 0 || endMs <= 0 ? 0.0 : 100 * busy / (lanes * endMs));
+        if (failed > 0) s += ", " + failed + " failed";
+        if (tasks.size() > MAX_BARS) s += " (the first " + MAX_BARS + " drawn)";
+        return s;
+    }
+
+    private static String vegaLite(String title, List<TaskRecord> tasks, List<String> lanes, double endMs) {
+        List<Map<String, Object>> values = new ArrayList<>(tasks.size());
+        for (TaskRecord r : tasks) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("lane", lane(r));
+            v.put("engine", r.engine());
+            v.put("task", r.task());
+            v.put("items", r.firstItem() == r.lastItem() ? String.valueOf(r.firstItem()) : r.firstItem() + "–" + r.lastItem());
+            v.put("start", r.startMillis());
+            // a bar at least a pixel wide, so instant tasks still show
+            v.put("end", Math.max(r.endMillis(), r.startMillis() + endMs / 600));
+            v.put("ms", r.endMillis() - r.startMillis());
+            v.put("status", r.status() == TaskRecord.Status.OK ? "ok" : "failed");
+            values.add(v);
+        }
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("$schema", "https://vega.github.io/schema/vega-lite/v5.json");
+        spec.put("title", title + " task stream");
+        spec.put("width", 560);
+        spec.put("height", Math.max(40, 22 * lanes.size()));
+        spec.put("data", obj("values", values));
+        spec.put("mark", obj("type", "bar", "cornerRadius", 1));
+        Map<String, Object> enc = new LinkedHashMap<>();
+        enc.put("y", obj("field", "lane", "type", "nominal", "sort", lanes, "title", "engine and core"));
+        enc.put("x", obj("field", "start", "type", "quantitative", "title", "ms since start",
+                "scale", obj("domain", List.of(0, Math.max(endMs, 1)))));
+        enc.put("x2", obj("field", "end"));
+        enc.put("color", obj("field", "status", "type", "nominal", "title", "status",
+                "scale", obj("domain", List.of("ok", "failed"), "range", List.of(OK, FAILED))));
+        enc.put("tooltip", List.of(obj("field", "task", "type", "quantitative"), obj("field", "items", "type", "nominal"),
+                obj("field", "engine", "type", "nominal"), obj("field", "ms", "type", "quantitative", "format", ".1f"),
+                obj("field", "status", "type", "nominal")));
+        spec.put("encoding", enc);
+        return Json.write(spec);
+    }
+
+    /** A JSON object with its keys in the order given (Map.of has none: the spec would change from run to run). */
+    private static Map<String, Object> obj(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+
+    private static String svg(String title, List<TaskRecord> tasks, List<String> lanes, double endMs) {
+        int left = 150, right = 20, top = 30, laneH = 22, plotW = 560;
+        int height = top + Math.max(1, lanes.size()) * laneH + 40;
+        Svg s = new Svg(left + plotW + right, height);
+        double span = Math.max(endMs, 1);
+        s.text(left, 18, title + " task stream", "start", 13);
+        Map<String, Integer> row = new LinkedHashMap<>();
+        for (int i = 0; i < lanes.size(); i++) {
+            row.put(lanes.get(i), i);
+            s.text(left - 6, top + i * laneH + laneH * 0.65, lanes.get(i), "end", 11);
+            if (i % 2 == 1) s.rect(left, top + i * laneH, plotW, laneH, "#f4f4f4", null);
+        }
+        List<TaskRecord> ordered = new ArrayList<>(tasks);
+        ordered.sort(Comparator.comparingLong(TaskRecord::startNanos));
+        for (TaskRecord r : ordered) {
+            int i = row.get(lane(r));
+            double x = left + plotW * r.startMillis() / span;
+            double w = Math.max(1, plotW * (r.endMillis() - r.startMillis()) / span - 1);
+            s.rect(x, top + i * laneH + 3, w, laneH - 6, r.status() == TaskRecord.Status.OK ? OK : FAILED,
+                    String.format(Locale.ROOT, "task %d, items %d-%d on %s: %.1f ms%s", r.task(), r.firstItem(), r.lastItem(),
+                            r.engine(), r.endMillis() - r.startMillis(), r.status() == TaskRecord.Status.OK ? "" : " (failed)"));
+        }
+        double axis = top + Math.max(1, lanes.size()) * laneH;
+        s.line(left, axis, left + plotW, axis, "#333");
+        double step = Svg.step(span, 6);
+        for (double t = 0; t <= span + 1e-9; t += step) {
+            double x = left + plotW * t / span;
+            s.line(x, axis, x, axis + 4, "#333");
+            s.text(x, axis + 16, step >= 1 ? String.format(Locale.ROOT, "%.0f", t) : String.format(Locale.ROOT, "%.2f", t), "middle", 10);
+        }
+        s.text(left + plotW / 2.0, axis + 32, "ms since start", "middle", 11);
+        return s.toString();
+    }
+}
