@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code river grade SOURCE.ipynb SUBMISSION.ipynb... [--out DIR] [--timeout S]}. */
+/** {@code river grade SOURCE.ipynb SUBMISSION.ipynb... [--out DIR] [--timeout S] [--jobs N] [--memory SIZE] [--output-limit BYTES]}. */
 @Command(name = "grade", mixinStandardHelpOptions = true,
         description = "Grade students' notebooks against the source's tests on the River kernel (see docs/course.md).")
 final class GradeCommand implements Callable<Integer> {
@@ -27,11 +27,27 @@ final class GradeCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "S", description = "seconds per submission (default: ${DEFAULT-VALUE})")
     long timeout = 300;
 
+    @Option(names = {"--jobs", "-j"}, paramLabel = "N",
+            description = "submissions graded at once, each on its own kernel and engines (default: the machine's cores, ${DEFAULT-VALUE})")
+    int jobs = Grader.defaultJobs();
+
+    @Option(names = "--memory", paramLabel = "SIZE", description = "heap of each submission's kernel and engines (default: ${DEFAULT-VALUE})")
+    String memory = "1g";
+
+    @Option(names = "--output-limit", paramLabel = "BYTES",
+            description = "output a submission may print before the cell printing is cut (default: ${DEFAULT-VALUE})")
+    long outputLimit = 4L << 20;
+
+    @Option(names = "--no-progress-bar", description = "plain progress lines even on a terminal")
+    boolean noBar;
+
     @Override
     public Integer call() throws Exception {
         Assignment a = Assignment.read(source);
-        new Grader(a, Jupyter.python(), Jupyter.script("grade_notebook.py"))
-                .timeout(Duration.ofSeconds(timeout)).out(out).grade(submissions);
+        Grader g = new Grader(a, Jupyter.python(), Jupyter.script("grade_notebook.py"))
+                .timeout(Duration.ofSeconds(timeout)).out(out).jobs(jobs).memory(memory).outputLimit(outputLimit);
+        if (noBar) g.progressBar(false);
+        g.grade(submissions);
         return 0;
     }
 }
