@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * serve one submission's kernel at a time and are kept for the next when nothing of the last one is
  * left on them. Static state cannot leak (River gives each deploy a class loader of its own); what
  * could is checked by {@link #reset}: threads still running a submission's code ({@link EngineAudit}),
- * non-daemon threads the fresh engine did not have, an engine that died, and files (the engines run
- * in a scratch directory, also their {@code java.io.tmpdir}, emptied after each submission). When
+ * non-daemon threads the fresh engine did not have, an engine that died, and files (each engine runs
+ * in a directory of its own, with its {@code java.io.tmpdir} inside, emptied after each submission). When
  * anything is left, or the run ended uncleanly (cut at the time limit, a dead kernel: its engine
  * allocations may still be held), the engines are replaced by fresh ones.
  *
@@ -58,7 +58,7 @@ final class EngineSlot implements AutoCloseable {
         this.driver = driver;
         this.javaOptions = List.copyOf(javaOptions);
         this.discoveryPort = freeUdpPort();
-        Files.createDirectories(scratch.resolve("tmp"));
+        Files.createDirectories(scratch);
         engines = startEngines();
     }
 
@@ -126,15 +126,17 @@ final class EngineSlot implements AutoCloseable {
         try {
             for (int i = 0; i < size; i++) {
                 ClassDataSharing.Launch cds = ClassDataSharing.launch("engine", java, Runtime.version().feature(), cp);
+                Path home = scratch.resolve("engine-" + (i + 1));
+                Files.createDirectories(home.resolve("tmp"));
                 List<String> cmd = new ArrayList<>(List.of(java, "-Djava.net.preferIPv4Stack=true", "-XX:+ExitOnOutOfMemoryError",
-                        "-Djava.io.tmpdir=" + scratch.resolve("tmp")));
+                        "-Djava.io.tmpdir=" + home.resolve("tmp")));
                 if (Runtime.version().feature() >= 23) cmd.add("--sun-misc-unsafe-memory-access=allow");
                 cmd.addAll(cds.options());
                 cmd.addAll(javaOptions);
                 cmd.addAll(List.of("-cp", cp, "dev.river.cli.RiverCli", "engine", "--port", "0", "--bind", "127.0.0.1",
                         "--name", "grade-" + discoveryPort + "-" + (i + 1), "--discovery-port", Integer.toString(discoveryPort),
                         "--beacon-interval", "200", "--parent-pid", Long.toString(parent), "--log-level", "warning"));
-                Process p = new ProcessBuilder(cmd).directory(scratch.toFile()).redirectErrorStream(true).start();
+                Process p = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true).start();
                 ready.add(readyLine(p));
                 out.add(new Engine(p, null, cds, Set.of()));
             }
@@ -194,13 +196,17 @@ final class EngineSlot implements AutoCloseable {
         engines = List.of();
     }
 
+    /** Empties each engine's directory (and its tmp), keeping the directories the running engines are in. */
     private void emptyScratch() throws IOException {
+        Files.createDirectories(scratch);
         try (var s = Files.walk(scratch)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                if (!p.equals(scratch)) Files.deleteIfExists(p);
+                Path rel = scratch.relativize(p);
+                boolean keep = p.equals(scratch) || (rel.getNameCount() == 1 && rel.toString().startsWith("engine-"))
+                        || (rel.getNameCount() == 2 && rel.getName(1).toString().equals("tmp"));
+                if (!keep) Files.deleteIfExists(p);
             }
         }
-        Files.createDirectories(scratch.resolve("tmp"));
     }
 
     @Override

@@ -28,6 +28,8 @@ final class KernelWorker {
     private final Path dir;
     private final Path log;
     private final CompletableFuture<Boolean> ready = new CompletableFuture<>();
+    /** Set by the output thread when the kernel's JVM said it ran out of memory (HotSpot says so on stdout). */
+    private volatile boolean outOfMemory;
 
     private KernelWorker(Process process, Path dir, Path log) {
         this.process = process;
@@ -62,6 +64,7 @@ final class KernelWorker {
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.strip().equals("KERNEL-READY")) ready.complete(true);
+                if (line.contains("java.lang.OutOfMemoryError")) outOfMemory = true;
             }
         } catch (IOException e) {
             // the helper exited
@@ -118,6 +121,7 @@ final class KernelWorker {
 
     /** Whether the kernel's JVM said it ran out of memory (it runs with -XX:+ExitOnOutOfMemoryError). */
     boolean ranOutOfMemory() {
+        if (outOfMemory) return true;
         try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
             return lines.anyMatch(l -> l.contains("java.lang.OutOfMemoryError"));
         } catch (IOException | java.io.UncheckedIOException e) {

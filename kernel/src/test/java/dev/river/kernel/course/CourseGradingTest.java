@@ -128,7 +128,7 @@ class CourseGradingTest {
 
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         Path out = tmp.resolve("graded");
-        Grader grader = grader(a, tmp, 25).out(out).progress(new PrintStream(progress, true, StandardCharsets.UTF_8))
+        Grader grader = grader(a, tmp, 60).out(out).progress(new PrintStream(progress, true, StandardCharsets.UTF_8))
                 .jobs(2).memory("384m").outputLimit(1 << 20);
         List<Grade> g = grader.grade(List.of(exits, loops, essay, weakened, deleted, floods, hogs, src));
         String printed = progress.toString(StandardCharsets.UTF_8);
@@ -158,7 +158,7 @@ class CourseGradingTest {
         String page = Files.readString(out.resolve("weakened.html"));
         assertTrue(page.contains("squarer_replies") && page.contains("0 / 2"), page);
         String loopPage = Files.readString(out.resolve("loops.html"));
-        assertTrue(loopPage.contains("was still running at the time limit of 25 s") && loopPage.contains("passed"), loopPage);
+        assertTrue(loopPage.contains("was still running at the time limit of 60 s") && loopPage.contains("passed"), loopPage);
     }
 
     private Grader grader(Assignment a, Path tmp, int timeoutSeconds) {
