@@ -32,6 +32,8 @@ final class Batch {
     private final int engines;
     private final List<String> engineOptions;
     private final AtomicInteger workers = new AtomicInteger();
+    /** Java 17/18: the kernelspec whose JVM writes the kernels' class-data archive at exit, taken by the first worker only. */
+    private final java.util.concurrent.atomic.AtomicReference<ClassDataSharing.Launch> archiver = new java.util.concurrent.atomic.AtomicReference<>();
     /** Engine replacements and reuses over the batch (for the summary and tests). */
     final AtomicInteger restarts = new AtomicInteger();
     final AtomicInteger reuses = new AtomicInteger();
@@ -44,6 +46,14 @@ final class Batch {
         this.engines = engines;
         this.engineOptions = List.copyOf(engineOptions);
     }
+
+    /** The first kernel of the batch runs on kernelspec {@link #ARCHIVER}, writing the class-data archive {@code l} at exit. */
+    Batch archiveKernelClasses(ClassDataSharing.Launch l) {
+        archiver.set(l);
+        return this;
+    }
+
+    static final String ARCHIVER = "river-cds";
 
     /** Grades every submission; the grades come back in the order given. */
     List<Grade> run(List<Path> submissions, BatchProgress progress) throws IOException, InterruptedException {
@@ -94,6 +104,7 @@ final class Batch {
                     next = null;
                     Grader.Outcome o = grader.gradeOne(submissions.get(i), w, () -> queue.isEmpty() ? null : startWorker(slot));
                     grades[i] = o.grade();
+                    if (w.archive() != null) ClassDataSharing.finish(w.archive());
                     progress.finished(grader.line(o.grade()), o.grade().problem() != null);
                     if (!o.usedWorker()) {
                         next = w;
@@ -107,22 +118,31 @@ final class Batch {
                         restarts.incrementAndGet();
                         LOG.log(System.Logger.Level.DEBUG, "fresh engines after " + o.grade().submission() + ": " + left);
                         if (next != null) {          // it may have heard the old engines: start it again
-                            next.kill();
+                            discard(next);
                             next = null;
                         }
                     }
                     if (next == null && !queue.isEmpty()) next = startWorker(slot);
                 }
             } finally {
-                if (next != null) next.kill();
+                if (next != null) discard(next);
             }
         }
+    }
+
+    /** Stops a worker that will not be used (giving up its class-data archive claim, if it had one). */
+    private static void discard(KernelWorker w) throws InterruptedException {
+        w.kill();
+        if (w.archive() != null) ClassDataSharing.finish(w.archive());
     }
 
     private KernelWorker startWorker(EngineSlot slot) throws IOException {
         Map<String, String> env = new HashMap<>(kernelEnv);
         env.put("RIVER_DISCOVERY_PORT", Integer.toString(slot.discoveryPort()));
         env.put("RIVER_BEACON_MS", "200");
-        return KernelWorker.start(grader.python(), grader.script(), work.resolve("k-" + workers.incrementAndGet()), env);
+        Path dir = work.resolve("k-" + workers.incrementAndGet());
+        ClassDataSharing.Launch l = archiver.getAndSet(null);
+        if (l == null) return KernelWorker.start(grader.python(), grader.script(), dir, env);
+        return KernelWorker.start(grader.python(), grader.script(), dir, env, ARCHIVER, true).archive(l);
     }
 }

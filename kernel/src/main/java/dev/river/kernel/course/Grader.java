@@ -136,11 +136,13 @@ public final class Grader {
             Path data = Kernelspec.prefixDataDir(work.resolve("prefix"));
             Kernelspec spec = Kernelspec.defaults();
             ClassDataSharing.Launch k = ClassDataSharing.launch("kernel", spec.java(), Runtime.version().feature(), spec.classPath());
-            if (k.produced() != null) {      // Java 17/18: every kernel of the batch would write it; made by `river grade --make-cds`
-                ClassDataSharing.finish(k);
+            List<String> heap = List.of("-Xmx" + memory, "-XX:+ExitOnOutOfMemoryError");
+            ClassDataSharing.Launch archiving = null;
+            if (k.produced() != null) {      // Java 17/18: one kernel (the batch's first) writes the archive as it exits
+                archiving = k;
+                spec.withName(Batch.ARCHIVER).withJavaOptions(concat(heap, k.options())).install(data);
                 k = ClassDataSharing.Launch.NONE;
             }
-            List<String> heap = List.of("-Xmx" + memory, "-XX:+ExitOnOutOfMemoryError");
             spec.withJavaOptions(concat(heap, k.options())).install(data);
             int slots = Math.max(1, Math.min(jobs, submissions.size()));
             progress.printf("grading %d submission(s) of %s (%d tests, %d points; time limit %d s, %s heap each; %d at a time)%n",
@@ -149,6 +151,7 @@ public final class Grader {
             BatchProgress bp = new BatchProgress(progress, bar == null ? BatchProgress.onTerminal(progress) : bar, submissions.size());
             bp.start();
             Batch batch = new Batch(this, work, Map.of("JUPYTER_PATH", data.toString()), slots, 2, heap);
+            if (archiving != null) batch.archiveKernelClasses(archiving);
             List<Grade> grades;
             try {
                 grades = batch.run(submissions, bp);

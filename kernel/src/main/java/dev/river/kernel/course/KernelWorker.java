@@ -42,13 +42,32 @@ final class KernelWorker {
 
     /** Starts the helper and its kernel in {@code dir}, with {@code env} added (JUPYTER_PATH, the discovery port). */
     static KernelWorker start(String python, Path script, Path dir, Map<String, String> env) throws IOException {
+        return start(python, script, dir, env, dev.river.kernel.Kernelspec.NAME, false);
+    }
+
+    /** As above, on the kernelspec {@code kernel}; {@code graceful}: shut the kernel down by request, so its JVM exits normally. */
+    static KernelWorker start(String python, Path script, Path dir, Map<String, String> env, String kernel, boolean graceful)
+            throws IOException {
         Files.createDirectories(dir);
         Path log = dir.resolve("kernel.log");
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--serve", "--kernel", dev.river.kernel.Kernelspec.NAME));
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--serve", "--kernel", kernel));
+        if (graceful) cmd.add("--graceful");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(log.toFile());
         pb.environment().putAll(env);
         pb.environment().put("PYTHONUNBUFFERED", "1");
         return new KernelWorker(pb.start(), dir, log);
+    }
+
+    /** The class-data archive this worker's kernel writes at exit (to {@link ClassDataSharing#finish}), or null. */
+    private ClassDataSharing.Launch archive;
+
+    KernelWorker archive(ClassDataSharing.Launch l) {
+        this.archive = l;
+        return this;
+    }
+
+    ClassDataSharing.Launch archive() {
+        return archive;
     }
 
     Path dir() {

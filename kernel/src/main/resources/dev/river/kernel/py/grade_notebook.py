@@ -57,12 +57,15 @@ def main():
     p.add_argument("--output-limit", type=int, default=0, help="bytes of output the whole notebook may print (0: no limit)")
     p.add_argument("--serve", action="store_true", help="start the kernel, print KERNEL-READY, then read the job from stdin")
     p.add_argument("--save", help="write the executed notebook here")
+    p.add_argument("--graceful", action="store_true",
+                   help="shut the kernel down with a request, not a kill (so a JVM asked to write a class-data archive at exit can)")
     a = p.parse_args()
     if not a.serve and (a.notebook is None or a.out is None):
         p.error("NOTEBOOK and OUT are needed without --serve")
     placeholder = nbformat.v4.new_notebook()
     client = CappedClient(placeholder if a.serve else nbformat.read(a.notebook, as_version=4), kernel_name=a.kernel,
-                          timeout=a.timeout, allow_errors=True, shutdown_kernel="immediate", startup_timeout=120,
+                          timeout=a.timeout, allow_errors=True,
+                          shutdown_kernel="graceful" if a.graceful else "immediate", startup_timeout=120,
                           resources={"metadata": {"path": os.getcwd() if a.serve else os.path.dirname(os.path.abspath(a.notebook))}})
     client.output_limit = a.output_limit
     cells = []
