@@ -36,7 +36,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class EngineSlot implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EngineSlot.class.getName());
-    private static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(10);
+    // generous: on a loaded machine a fresh engine answers its first task slowly (class loading, interpreter)
+    private static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration FIRST_AUDIT_TIMEOUT = Duration.ofSeconds(90);
+    private static final int START_ATTEMPTS = 3;
 
     private record Engine(Process process, String address, ClassDataSharing.Launch cds, Set<String> baseline) {}
 
@@ -59,7 +62,7 @@ final class EngineSlot implements AutoCloseable {
         this.javaOptions = List.copyOf(javaOptions);
         this.discoveryPort = freeUdpPort();
         Files.createDirectories(scratch);
-        engines = startEngines();
+        engines = startWithRetries();
     }
 
     int discoveryPort() {
@@ -92,7 +95,7 @@ final class EngineSlot implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, "replacing the engines of slot " + discoveryPort + ": " + left);
             stopEngines();
             emptyScratch();
-            engines = startEngines();
+            engines = startWithRetries();
             restarts++;
         }
         return left;
@@ -115,6 +118,18 @@ final class EngineSlot implements AutoCloseable {
             }
         }
         return String.join("; ", found);
+    }
+
+    /** Starts the engines, trying again when a start fails (an engine too slow to answer on a loaded machine). */
+    private List<Engine> startWithRetries() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startEngines();
+            } catch (IOException e) {
+                if (attempt >= START_ATTEMPTS) throw new IOException(e.getMessage() + " (" + attempt + " attempts)", e);
+                LOG.log(System.Logger.Level.WARNING, "starting grading engines failed, trying again: " + e.getMessage());
+            }
+        }
     }
 
     private List<Engine> startEngines() throws IOException {
@@ -147,7 +162,7 @@ final class EngineSlot implements AutoCloseable {
                 for (String part : line.split(" ")) if (part.startsWith("address=")) address = part.substring(8);
                 if (address == null) throw new IOException("a grading engine printed a malformed ready line: " + line);
                 Engine e = new Engine(out.get(i).process(), address, out.get(i).cds(), Set.of());
-                Set<String> base = new HashSet<>(VmContext.of(driver).callAndWait(address, new EngineAudit(), AUDIT_TIMEOUT));
+                Set<String> base = new HashSet<>(VmContext.of(driver).callAndWait(address, new EngineAudit(), FIRST_AUDIT_TIMEOUT));
                 started.add(new Engine(e.process(), address, e.cds(), base));
             }
             return started;
