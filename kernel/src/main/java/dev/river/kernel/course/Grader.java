@@ -26,13 +26,15 @@ import java.util.regex.Pattern;
 /**
  * Grades submissions of one {@link Assignment} (DESIGN.md section 7). Each submission runs headless
  * under nbclient on this build's River kernel (its kernelspec installed in a temporary directory), in a
- * kernel of its own with a discovery port of its own, so the engines it starts are fresh and see no
- * other submission's. One that does not parse, runs past the time limit, calls System.exit or crashes
- * the kernel keeps what it earned up to there, and the next one is graded.
+ * kernel JVM of its own, started ahead of need. {@code --jobs} submissions run at once, each slot with
+ * warm engines of its own that are audited after every submission and replaced when anything of it is
+ * left (see {@link Batch}, {@link EngineSlot}). One that does not parse, runs past the time limit, calls
+ * System.exit, crashes the kernel, runs out of memory or floods its output keeps what it earned up to
+ * there, and the batch goes on.
  *
  * <pre>{@code
  * Grader g = new Grader(Assignment.read(Path.of("02-trickle.ipynb")), python, script)
- *         .timeout(Duration.ofSeconds(120)).out(Path.of("graded"));
+ *         .timeout(Duration.ofSeconds(120)).jobs(4).out(Path.of("graded"));
  * List<Grade> grades = g.grade(List.of(Path.of("alice.ipynb"), Path.of("bob.ipynb")));
  * }</pre>
  */
