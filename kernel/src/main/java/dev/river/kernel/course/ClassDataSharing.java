@@ -99,15 +99,34 @@ final class ClassDataSharing {
             String owner = Files.readString(lock, StandardCharsets.UTF_8).strip();
             boolean alive = owner.matches("\\d+") && ProcessHandle.of(Long.parseLong(owner)).map(ProcessHandle::isAlive).orElse(false);
             if (alive) return false;
+            // its owner died before moving the archive into place: it may be incomplete
+            if (owner.matches("\\d+")) Files.deleteIfExists(lock.resolveSibling(lock.getFileName().toString().replaceFirst("\\.lock$", "") + "." + owner + ".tmp"));
             Files.deleteIfExists(lock);
             return claim(lock);
         }
     }
 
-    private static String key(String java, int feature, String classPath) {
+    private static String key(String java, int feature, String classPath) throws IOException {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update((java + "\n" + feature + "\n" + System.getProperty("java.vm.version") + "\n" + classPath).getBytes(StandardCharsets.UTF_8));
+            // a rebuilt jar makes an archive stale (the JVM would ignore it): the jars' sizes and times are in the name
+            for (String part : classPath.split(File.pathSeparator)) {
+                List<Path> jars = new java.util.ArrayList<>();
+                if (part.endsWith("*")) {
+                    Path dir = Path.of(part.substring(0, part.length() - 1));
+                    if (Files.isDirectory(dir)) {
+                        try (var s = Files.list(dir)) {
+                            s.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(jars::add);
+                        }
+                    }
+                } else {
+                    jars.add(Path.of(part));
+                }
+                for (Path j : jars) {
+                    if (Files.isRegularFile(j)) md.update((j + ":" + Files.size(j) + ":" + Files.getLastModifiedTime(j).toMillis()).getBytes(StandardCharsets.UTF_8));
+                }
+            }
             return HexFormat.of().formatHex(md.digest(), 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);

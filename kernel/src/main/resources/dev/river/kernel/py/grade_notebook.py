@@ -78,6 +78,8 @@ def main():
         with client.setup_kernel():
             ready = time.monotonic()
             kernel_start = ready - started
+            if a.graceful:
+                client.km.shutdown_wait_time = 120   # its JVM writes a class-data archive as it exits
             if a.serve:
                 print("KERNEL-READY", flush=True)
                 line = sys.stdin.readline()
