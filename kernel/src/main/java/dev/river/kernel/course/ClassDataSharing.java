@@ -18,10 +18,11 @@ import java.util.List;
  * (River, JShell's compiler, ZeroMQ, Kryo) are mapped from an archive instead of parsed anew each time.
  *
  * <p>One archive per kind, java and class path, in {@code RIVER_CDS_DIR} (default
- * {@code ~/.cache/river/cds}). It is made lazily by the first JVM of its kind: on Java 19 and later by
- * the JVM itself ({@code -XX:+AutoCreateSharedArchive}, which also remakes a stale one); on Java 17 and
- * 18 by one JVM that claimed a lock file and runs with {@code -XX:ArchiveClassesAtExit}, after which
- * {@link #finish} moves the archive into place. A missing, stale or unreadable archive only costs speed:
+ * {@code ~/.cache/river/cds}). It is made lazily, as it exits, by the one JVM of its kind that claimed
+ * a lock file (others run without meanwhile): on Java 19 and later by the JVM itself
+ * ({@code -XX:+AutoCreateSharedArchive}, which also remakes a stale one), on Java 17 and 18 with
+ * {@code -XX:ArchiveClassesAtExit}, after which {@link #finish} moves the archive into place. The
+ * JVM must exit normally for it (a graceful kernel shutdown, SIGTERM for an engine). A missing, stale or unreadable archive only costs speed:
  * the JVM runs without it ({@code -Xshare:auto}, its warnings silenced). {@code RIVER_CDS=off} turns it off.
  */
 final class ClassDataSharing {
@@ -49,13 +50,13 @@ final class ClassDataSharing {
             Files.createDirectories(dir);
             Path archive = dir.resolve(kind + "-" + key(java, feature, classPath) + ".jsa");
             List<String> quiet = List.of("-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
-            if (feature >= 19) {
-                return new Launch(concat(quiet, List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive)),
-                        null, null, null);
-            }
-            if (Files.isRegularFile(archive)) return new Launch(concat(quiet, List.of("-XX:SharedArchiveFile=" + archive)), null, null, null);
+            List<String> use = feature >= 19 ? List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive)
+                    : List.of("-XX:SharedArchiveFile=" + archive);
+            if (Files.isRegularFile(archive)) return new Launch(concat(quiet, use), null, null, null);
             Path lock = archive.resolveSibling(archive.getFileName() + ".lock");
             if (!claim(lock)) return Launch.NONE;    // another JVM is making it
+            // Java 19+: the JVM writes it itself at exit; Java 17/18: to a file of ours, moved into place by finish
+            if (feature >= 19) return new Launch(concat(quiet, use), null, archive, lock);
             Path produced = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             return new Launch(concat(quiet, List.of("-XX:ArchiveClassesAtExit=" + produced)), produced, archive, lock);
         } catch (IOException | RuntimeException e) {
@@ -66,16 +67,16 @@ final class ClassDataSharing {
 
     /** After the JVM of {@code l} exited: moves the archive it made into place (or gives up the claim). */
     static void finish(Launch l) {
-        if (l.produced() == null) return;
+        if (l.lock() == null) return;
         try {
-            if (Files.isRegularFile(l.produced()) && Files.size(l.produced()) > 0) {
+            if (l.produced() != null && Files.isRegularFile(l.produced()) && Files.size(l.produced()) > 0) {
                 try {
                     Files.move(l.produced(), l.archive(), StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(l.produced(), l.archive(), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-            Files.deleteIfExists(l.produced());
+            if (l.produced() != null) Files.deleteIfExists(l.produced());
             Files.deleteIfExists(l.lock());
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "could not keep the class-data archive " + l.archive() + ": " + e);

@@ -198,7 +198,8 @@ final class EngineSlot implements AutoCloseable {
         for (Engine e : engines) e.process().destroy();
         for (Engine e : engines) {
             try {
-                if (!e.process().waitFor(5, TimeUnit.SECONDS)) {
+                // an engine writing the class-data archive at exit gets time for it
+                if (!e.process().waitFor(e.cds().lock() != null ? 60 : 5, TimeUnit.SECONDS)) {
                     e.process().destroyForcibly();
                     e.process().waitFor();
                 }

@@ -140,7 +140,7 @@ public final class Grader {
             ClassDataSharing.Launch k = ClassDataSharing.launch("kernel", spec.java(), Runtime.version().feature(), spec.classPath());
             List<String> heap = List.of("-Xmx" + memory, "-XX:+ExitOnOutOfMemoryError");
             ClassDataSharing.Launch archiving = null;
-            if (k.produced() != null) {      // Java 17/18: one kernel (the batch's first) writes the archive as it exits
+            if (k.lock() != null) {          // no archive yet: one kernel (the batch's first) writes it as it exits
                 archiving = k;
                 spec.withName(Batch.ARCHIVER).withJavaOptions(concat(heap, k.options())).install(data);
                 k = ClassDataSharing.Launch.NONE;
