@@ -31,8 +31,8 @@ final class GradeBenchCommand implements Callable<Integer> {
     @Option(names = "-n", paramLabel = "N", description = "submissions to grade (default: ${DEFAULT-VALUE})")
     int n = 40;
 
-    @Option(names = "--jobs", paramLabel = "J", description = "submissions at once in the fast run (default: the machine's cores)")
-    int jobs = Grader.defaultJobs();
+    @Option(names = "--jobs", paramLabel = "J", description = "submissions at once in the fast run (default: river grade's, at least 2; here ${DEFAULT-VALUE})")
+    int jobs = Math.max(2, Grader.defaultJobs());
 
     @Option(names = "--source", paramLabel = "SOURCE.ipynb",
             description = "the assignment (default: notebooks/course/01-sfm-messaging.ipynb of this checkout)")

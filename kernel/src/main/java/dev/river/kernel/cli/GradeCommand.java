@@ -34,7 +34,7 @@ final class GradeCommand implements Callable<Integer> {
     long timeout = 300;
 
     @Option(names = {"--jobs", "-j"}, paramLabel = "N",
-            description = "submissions graded at once, each on its own kernel and engines (default: the machine's cores, ${DEFAULT-VALUE})")
+            description = "submissions graded at once, each on its own kernel and engines (default: one per two cores, here ${DEFAULT-VALUE})")
     int jobs = Grader.defaultJobs();
 
     @Option(names = "--memory", paramLabel = "SIZE", description = "heap of each submission's kernel and engines (default: ${DEFAULT-VALUE})")

@@ -107,9 +107,13 @@ public final class Grader {
         return this;
     }
 
-    /** The default --jobs: the machine's cores (a submission waits on its engines and kernel start much of the time). */
+    /**
+     * The default --jobs: one per two cores, at least 1. A submission keeps about two cores busy (its
+     * kernel's JIT and JShell's compiles, the Python helper, its engines): on 2 cores, 2 at once were
+     * no faster than 1 (docs/benchmarks.md).
+     */
     public static int defaultJobs() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors());
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     /** Engine reuses and replacements in the last batch, for tests and the benchmark: {reused, replaced}. */
