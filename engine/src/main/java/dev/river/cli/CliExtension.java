@@ -24,6 +24,11 @@ public interface CliExtension {
         return List.of();
     }
 
+    /** picocli {@code @Command} objects to add as subcommands of {@code river bench} (e.g. the kernel's {@code bench grade}). */
+    default List<Object> benchCommands() {
+        return List.of();
+    }
+
     /**
      * The runner for {@code river run TARGET ARGS...} when this extension handles TARGET (for example a
      * notebook), or null to leave it to the next extension and finally to the built-in program runner.

@@ -36,6 +36,7 @@ public final class RiverCli implements Runnable {
         cl.setOverwrittenOptionsAllowed(true);   // the last --port wins, so wrappers can pass defaults first
         for (CliExtension ext : extensions()) {
             for (Object command : ext.commands()) cl.addSubcommand(command);
+            for (Object command : ext.benchCommands()) cl.getSubcommands().get("bench").addSubcommand(command);
         }
         // `river run X args...`: everything after the target belongs to the program, options included
         cl.getSubcommands().get("run").setStopAtPositional(true);

@@ -22,6 +22,11 @@ public final class KernelCliExtension implements CliExtension {
     }
 
     @Override
+    public List<Object> benchCommands() {
+        return List.of(new GradeBenchCommand());
+    }
+
+    @Override
     public Callable<Integer> runner(RunTarget target) {
         if (!target.target().endsWith(".ipynb")) return null;
         return () -> NotebookRunner.fromCommandLine(target).run();

@@ -42,6 +42,7 @@ public final class Assignment {
             String where = file.getFileName() + ": " + Notebook.describe(i, cell);
             String text = Notebook.source(cell);
             Markers.TestHeader h = Markers.testHeader(text, where);
+            if (h == null) h = Nbgrader.test(cell, where);
             if (h != null) {
                 Integer before = seen.putIfAbsent(h.name(), i);
                 if (before != null) {
@@ -50,8 +51,50 @@ public final class Assignment {
                 }
                 tests.put(h.name(), new Test(h.name(), h.points(), i, Notebook.id(cell), text));
             }
-            Notebook.setSource(studentCells.get(i), Markers.student(text, h != null, where));
+            String studentText = Markers.student(text, h != null, where);
+            Notebook.setSource(studentCells.get(i), studentText);
         }
+        markForNbgrader(cells, studentCells);
+    }
+
+    /** nbgrader metadata for the student version: tests are graded and locked, cells with a solution are answers. */
+    private void markForNbgrader(List<JsonObject> cells, List<JsonObject> studentCells) {
+        Map<String, String> ids = new HashMap<>();      // grade id -> what uses it
+        for (Test t : tests.values()) {
+            String id = Nbgrader.gradeId(t.name());
+            String before = ids.putIfAbsent(id, t.name());
+            if (before != null) {
+                throw new MarkerException(file.getFileName() + ": tests " + before + " and " + t.name() + " get the same nbgrader grade_id "
+                        + id + " (nbgrader allows only letters, digits, _ and -); rename one");
+            }
+            Nbgrader.markTest(studentCells.get(t.cellIndex()), id, t.points());
+        }
+        Map<Integer, Test> testAt = new HashMap<>();
+        tests.values().forEach(t -> testAt.put(t.cellIndex(), t));
+        for (int i = 0; i < cells.size(); i++) {
+            if (testAt.containsKey(i)) continue;
+            JsonObject cell = cells.get(i);
+            com.google.gson.JsonObject own = Nbgrader.of(cell);
+            boolean answer = Notebook.isCode(cell) && (!Notebook.source(cell).equals(Notebook.source(studentCells.get(i)))
+                    || (own != null && own.has("solution") && own.get("solution").getAsBoolean()));
+            if (answer) {
+                String id = own != null && own.has("grade_id") ? own.get("grade_id").getAsString() : "";
+                if (id.isEmpty() || ids.containsKey(id)) id = "answer-" + (Notebook.id(cell) != null ? Notebook.id(cell) : Integer.toString(i));
+                for (int k = 2; ids.containsKey(id); k++) id = id.replaceFirst("-\\d+$", "") + "-" + k;
+                ids.put(id, "an answer");
+                Nbgrader.markSolution(studentCells.get(i), id);
+            } else {
+                Nbgrader.normalise(studentCells.get(i));
+            }
+        }
+    }
+
+    /** The test whose nbgrader grade_id (or NAME) is {@code id}, or null. */
+    Test testByGradeId(String id) {
+        Test t = tests.get(id);
+        if (t != null) return t;
+        for (Test x : tests.values()) if (Nbgrader.gradeId(x.name()).equals(id)) return x;
+        return null;
     }
 
     /** Reads and checks a source notebook; a marker error is a {@link MarkerException} naming the cell and line. */

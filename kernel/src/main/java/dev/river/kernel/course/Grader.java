@@ -7,7 +7,6 @@ import dev.river.kernel.Kernelspec;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.DatagramSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,26 +17,29 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Grades submissions of one {@link Assignment} (DESIGN.md section 7). Each submission runs headless
  * under nbclient on this build's River kernel (its kernelspec installed in a temporary directory), in a
- * kernel of its own with a discovery port of its own, so the engines it starts are fresh and see no
- * other submission's. One that does not parse, runs past the time limit, calls System.exit or crashes
- * the kernel keeps what it earned up to there, and the next one is graded.
+ * kernel JVM of its own, started ahead of need. {@code --jobs} submissions run at once, each slot with
+ * warm engines of its own that are audited after every submission and replaced when anything of it is
+ * left (see {@link Batch}, {@link EngineSlot}). One that does not parse, runs past the time limit, calls
+ * System.exit, crashes the kernel, runs out of memory or floods its output keeps what it earned up to
+ * there, and the batch goes on.
  *
  * <pre>{@code
  * Grader g = new Grader(Assignment.read(Path.of("02-trickle.ipynb")), python, script)
- *         .timeout(Duration.ofSeconds(120)).out(Path.of("graded"));
+ *         .timeout(Duration.ofSeconds(120)).jobs(4).out(Path.of("graded"));
  * List<Grade> grades = g.grade(List.of(Path.of("alice.ipynb"), Path.of("bob.ipynb")));
  * }</pre>
  */
 public final class Grader {
+    private static final System.Logger LOG = System.getLogger(Grader.class.getName());
     private static final Pattern LINE = Pattern.compile("(?<!\\], )\\bline (\\d+)");   // "In [6], line 3" is another cell's
 
     private final Assignment assignment;
@@ -46,6 +48,11 @@ public final class Grader {
     private Duration timeout = Duration.ofSeconds(300);
     private Path out = Path.of("graded");
     private PrintStream progress = System.out;
+    private int jobs = defaultJobs();
+    private long outputLimit = 4L << 20;
+    private String memory = "1g";
+    private Boolean bar;
+    private final int[] stats = new int[2];
 
     /**
      * @param python a Python with nbclient
@@ -73,30 +80,95 @@ public final class Grader {
         return this;
     }
 
-    /** Grades every submission in turn, printing a line for each, then writes grades.csv and the feedback pages. */
+    /** Submissions graded at once (each on its own kernel and engines); default from the machine's cores. */
+    public Grader jobs(int n) {
+        if (n < 1) throw new IllegalArgumentException("--jobs must be at least 1, not " + n);
+        this.jobs = n;
+        return this;
+    }
+
+    /** Bytes of output a whole submission may print before the cell printing is cut (default 4 MB). */
+    public Grader outputLimit(long bytes) {
+        if (bytes < 1) throw new IllegalArgumentException("--output-limit must be positive, not " + bytes);
+        this.outputLimit = bytes;
+        return this;
+    }
+
+    /** The heap of each submission's kernel and engines, as for -Xmx (default 1g). */
+    public Grader memory(String xmx) {
+        if (!xmx.matches("\\d+[kKmMgG]?")) throw new IllegalArgumentException("--memory takes a size like 512m or 2g, not " + xmx);
+        this.memory = xmx;
+        return this;
+    }
+
+    /** Whether to draw a progress bar (default: when printing to a terminal). */
+    public Grader progressBar(boolean on) {
+        this.bar = on;
+        return this;
+    }
+
+    /**
+     * The default --jobs: one per two cores, at least 1. A submission keeps about two cores busy (its
+     * kernel's JIT and JShell's compiles, the Python helper, its engines): on 2 cores, 2 at once were
+     * no faster than 1 (docs/benchmarks.md).
+     */
+    public static int defaultJobs() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+
+    /** Engine reuses and replacements in the last batch, for tests and the benchmark: {reused, replaced}. */
+    public int[] engineStats() {
+        return stats.clone();
+    }
+
+    String python() {
+        return python;
+    }
+
+    Path script() {
+        return script;
+    }
+
+    /**
+     * Grades every submission, {@code --jobs} at a time, showing the batch's progress, then writes
+     * grades.csv and the feedback pages and prints the summary table.
+     */
     public List<Grade> grade(List<Path> submissions) throws IOException, InterruptedException {
         Files.createDirectories(out);
         Path work = Files.createTempDirectory("river-grade-");
-        List<Grade> grades = new ArrayList<>();
         Set<String> pages = new HashSet<>();
+        List<ClassDataSharing.Launch> cds = new ArrayList<>();
         try {
             Path data = Kernelspec.prefixDataDir(work.resolve("prefix"));
-            Kernelspec.defaults().install(data);
-            progress.printf("grading %d submission(s) of %s (%d tests, %d points; time limit %d s each)%n",
+            Kernelspec spec = Kernelspec.defaults();
+            ClassDataSharing.Launch k = ClassDataSharing.launch("kernel", spec.java(), Runtime.version().feature(), spec.classPath());
+            List<String> heap = List.of("-Xmx" + memory, "-XX:+ExitOnOutOfMemoryError");
+            ClassDataSharing.Launch archiving = null;
+            if (k.lock() != null) {          // no archive yet: one kernel (the batch's first) writes it as it exits
+                archiving = k;
+                spec.withName(Batch.ARCHIVER).withJavaOptions(concat(heap, k.options())).install(data);
+                k = ClassDataSharing.Launch.NONE;
+            }
+            spec.withJavaOptions(concat(heap, k.options())).install(data);
+            int slots = Math.max(1, Math.min(jobs, submissions.size()));
+            progress.printf("grading %d submission(s) of %s (%d tests, %d points; time limit %d s, %s heap each; %d at a time)%n",
                     submissions.size(), assignment.file().getFileName(), assignment.tests().size(), assignment.maxPoints(),
-                    timeout.toSeconds());
-            int i = 0;
-            for (Path s : submissions) {
-                i++;
-                Grade g = gradeOne(s, work, data);
-                grades.add(g);
-                String page = pageName(s, pages);
-                Files.writeString(out.resolve(page), FeedbackPage.html(assignment, g), StandardCharsets.UTF_8);
-                int passed = (int) g.results().values().stream().filter(Grade.Result::passed).count();
-                progress.printf("[%d/%d] %-28s %3d / %d  (%d of %d tests passed%s)  %.1f s%n", i, submissions.size(),
-                        g.submission(), g.total(), assignment.maxPoints(), passed, g.results().size(),
-                        g.problem() == null ? "" : "; " + g.problem(), g.seconds());
-                progress.flush();
+                    timeout.toSeconds(), memory, slots);
+            BatchProgress bp = new BatchProgress(progress, bar == null ? BatchProgress.onTerminal(progress) : bar, submissions.size());
+            bp.start();
+            Batch batch = new Batch(this, work, Map.of("JUPYTER_PATH", data.toString()), slots, 2, heap);
+            if (archiving != null) batch.archiveKernelClasses(archiving);
+            List<Grade> grades;
+            try {
+                grades = batch.run(submissions, bp);
+            } finally {
+                bp.end();
+            }
+            stats[0] = batch.reuses.get();
+            stats[1] = batch.restarts.get();
+            for (int i = 0; i < grades.size(); i++) {
+                String page = pageName(submissions.get(i), pages);
+                Files.writeString(out.resolve(page), FeedbackPage.html(assignment, grades.get(i)), StandardCharsets.UTF_8);
             }
             Files.writeString(out.resolve("grades.csv"), csv(grades), StandardCharsets.UTF_8);
             progress.println();
@@ -108,44 +180,104 @@ public final class Grader {
         }
     }
 
-    private Grade gradeOne(Path file, Path work, Path data) throws InterruptedException {
+    /** The line the progress shows for a graded submission. */
+    String line(Grade g) {
+        int passed = (int) g.results().values().stream().filter(Grade.Result::passed).count();
+        return String.format(Locale.ROOT, "%-28s %3d / %d  (%d of %d tests passed%s)  %.1f s", g.submission(), g.total(),
+                assignment.maxPoints(), passed, g.results().size(), g.problem() == null ? "" : "; " + g.problem(), g.seconds());
+    }
+
+    /** Starts the kernel of a later submission while this one runs (null when no more are queued). */
+    interface Prestart {
+        KernelWorker start() throws IOException;
+    }
+
+    /**
+     * How one submission went: its grade, whether the kernel worker was used (not for a file that
+     * cannot be read), whether the run ended cleanly (not cut, not a dead kernel), and the worker
+     * prestarted meanwhile.
+     */
+    record Outcome(Grade grade, boolean usedWorker, boolean clean, KernelWorker prestarted) {}
+
+    Outcome gradeOne(Path file, KernelWorker worker, Prestart prestart) throws InterruptedException {
         long t0 = System.nanoTime();
         String name = file.getFileName().toString();
         Submission sub;
         try {
-            if (!Files.isRegularFile(file)) return Grade.notGraded(name, assignment, "no such file: " + file, secs(t0));
+            if (!Files.isRegularFile(file)) return unused(Grade.notGraded(name, assignment, "no such file: " + file, secs(t0)));
             sub = new Submission(assignment, Notebook.read(file));
         } catch (IOException | RuntimeException e) {
             String why = e instanceof IllegalArgumentException ? e.getMessage() : "cannot read it: " + e;
-            return Grade.notGraded(name, assignment, why, secs(t0));
+            return unused(Grade.notGraded(name, assignment, why, secs(t0)));
         }
+        KernelWorker next = null;
         try {
-            Path dir = Files.createTempDirectory(work, "sub-");
-            Path nb = dir.resolve(name.endsWith(".ipynb") ? name : name + ".ipynb");
+            Path nb = worker.dir().resolve(name.endsWith(".ipynb") ? name : name + ".ipynb");
             sub.notebook.write(nb);
-            Path report = dir.resolve("report.json");
-            Path log = dir.resolve("kernel.log");
-            List<String> cmd = List.of(python, script.toString(), nb.toString(), report.toString(), "--kernel", Kernelspec.NAME,
-                    "--timeout", Long.toString(timeout.toSeconds()));
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            pb.environment().put("JUPYTER_PATH", data.toString());
-            pb.environment().put("RIVER_DISCOVERY_PORT", Integer.toString(freeUdpPort()));
-            pb.environment().put("RIVER_BEACON_MS", "200");
-            pb.environment().put("PYTHONUNBUFFERED", "1");
-            Process p = pb.start();
-            // the helper enforces the limit itself; this is the backstop if it or the kernel hangs on shutdown
-            if (!p.waitFor(timeout.toSeconds() + 120, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor();
+            Path report = worker.dir().resolve("report.json");
+            Running run = new Running(worker, nb, report);
+            run.start();
+            try {
+                next = prestart.start();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not start the next kernel ahead: " + e.getMessage());
+            }
+            boolean started = run.await();
+            if (!started) {
+                return new Outcome(Grade.notGraded(name, assignment, "the kernel did not start: " + worker.tail(), secs(t0)),
+                        true, false, next);
             }
             if (!Files.isRegularFile(report)) {
-                return Grade.notGraded(name, assignment, "the grading helper failed: " + tail(log), secs(t0));
+                return new Outcome(Grade.notGraded(name, assignment, "the grading helper failed: " + worker.tail(), secs(t0)),
+                        true, false, next);
             }
-            return fromReport(name, sub, JsonParser.parseString(Files.readString(report)).getAsJsonObject(), secs(t0));
-        } catch (IOException e) {
-            return Grade.notGraded(name, assignment, "grading failed: " + e.getMessage(), secs(t0));
+            JsonObject r = JsonParser.parseString(Files.readString(report)).getAsJsonObject();
+            boolean clean = r.get("stopped").isJsonNull();
+            if (!clean && "dead-kernel".equals(r.get("stopped").getAsString()) && worker.ranOutOfMemory()) {
+                r.addProperty("detail", "the kernel ran out of memory (its heap limit is " + memory + ") and was stopped");
+                r.addProperty("out_of_memory", true);
+            }
+            return new Outcome(fromReport(name, sub, r, secs(t0)), true, clean, next);
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(Grade.notGraded(name, assignment, "grading failed: " + e.getMessage(), secs(t0)), true, false, next);
+        }
+    }
+
+    private static Outcome unused(Grade g) {
+        return new Outcome(g, false, true, null);
+    }
+
+    /** Runs the worker on a thread of its own, so the next kernel can be started meanwhile. */
+    private final class Running {
+        private final java.util.concurrent.CompletableFuture<Boolean> done = new java.util.concurrent.CompletableFuture<>();
+        private final KernelWorker worker;
+        private final Path nb;
+        private final Path report;
+
+        Running(KernelWorker worker, Path nb, Path report) {
+            this.worker = worker;
+            this.nb = nb;
+            this.report = report;
+        }
+
+        void start() {
+            Thread t = new Thread(() -> {
+                try {
+                    done.complete(worker.run(nb, report, timeout.toSeconds(), outputLimit, 120));
+                } catch (Exception e) {
+                    done.completeExceptionally(e);
+                }
+            }, "river-grade-run");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        boolean await() throws IOException, InterruptedException {
+            try {
+                return done.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("running the submission failed: " + e.getCause().getMessage(), e.getCause());
+            }
         }
     }
 
@@ -161,7 +293,13 @@ public final class Grader {
                 results.put(t.name(), new Grade.Result(t.points(), t.points(), null, null, null, null));
             } else if (status.equals("error")) {
                 String tb = str(c, "traceback");
-                results.put(t.name(), new Grade.Result(0, t.points(), str(c, "evalue"), str(c, "ename"), errorLine(t, tb), tb));
+                String ename = str(c, "ename");
+                String evalue = str(c, "evalue");
+                if (ename.equals("KernelDied") && report.has("out_of_memory")) {
+                    ename = "OutOfMemory";
+                    evalue = "the kernel ran out of memory (heap limit " + memory + ") while running this cell, and was stopped";
+                }
+                results.put(t.name(), new Grade.Result(0, t.points(), evalue, ename, errorLine(t, tb), tb));
             } else {
                 results.put(t.name(), new Grade.Result(0, t.points(), "not run" + (detail == null ? "" : ": " + detail),
                         "NotRun", null, null));
@@ -226,19 +364,12 @@ public final class Grader {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
 
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            return s.getLocalPort();
-        }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static void deleteTree(Path dir) throws IOException {

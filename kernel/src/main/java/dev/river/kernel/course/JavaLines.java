@@ -73,7 +73,12 @@ final class JavaLines {
 
     /** True when line {@code i} is exactly {@code marker} (surrounding blanks allowed) and is code, not text. */
     boolean isMarker(int i, String marker) {
-        return startsInCode[i] && lines.get(i).strip().equals(marker);
+        if (!startsInCode[i]) return false;
+        String line = lines.get(i).strip();
+        if (line.equals(marker)) return true;
+        // nbgrader's spelling: "### BEGIN SOLUTION", in Java usually behind a comment: "// ### BEGIN SOLUTION"
+        String words = marker.startsWith("// ") ? marker.substring(3) : marker;
+        return line.equals("### " + words) || line.equals("// ### " + words);
     }
 
     /** The offset in the text where line {@code i} starts. */

@@ -79,7 +79,8 @@ final class Markers {
                             + "\" before it" + (open >= 0 ? " (the open region is the \"" + openKind + "\" of line " + (open + 1) + ")" : ""));
                 }
                 if (endSol) {
-                    String indent = jl.lines.get(open).substring(0, jl.lines.get(open).indexOf('/'));
+                    String b = jl.lines.get(open);
+                    String indent = b.substring(0, b.length() - b.stripLeading().length());
                     out.add(indent + YOUR_CODE);
                     if (mustReturnOrThrow(jl, open, i)) out.add(indent + NOT_IMPLEMENTED);
                 }

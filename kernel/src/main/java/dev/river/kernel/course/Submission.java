@@ -32,6 +32,7 @@ final class Submission {
                 continue;
             }
             String name = looseTestName(Notebook.source(cell));
+            if (name == null) name = nbgraderTestName(a, cell);
             if (name == null) {
                 kept.add(cell);
             } else if (a.test(name) == null) {
@@ -77,6 +78,17 @@ final class Submission {
         ks.addProperty("language", "java");
         meta.add("kernelspec", ks);
         notebook.json.add("metadata", meta);
+    }
+
+    /** The test NAME of a cell that nbgrader's metadata says is a test (grade, not solution), null for other cells. */
+    static String nbgraderTestName(Assignment a, JsonObject cell) {
+        JsonObject nb = Nbgrader.of(cell);
+        if (nb == null || !nb.has("grade") || !nb.get("grade").isJsonPrimitive() || !nb.get("grade").getAsBoolean()) return null;
+        if (nb.has("solution") && nb.get("solution").isJsonPrimitive() && nb.get("solution").getAsBoolean()) return null;
+        if (!nb.has("grade_id") || !nb.get("grade_id").isJsonPrimitive()) return null;
+        String id = nb.get("grade_id").getAsString();
+        Assignment.Test t = a.testByGradeId(id);
+        return t == null ? id : t.name();
     }
 
     /** The NAME of a cell whose first line starts like a test header, null for other cells. */

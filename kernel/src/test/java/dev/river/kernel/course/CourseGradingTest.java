@@ -94,8 +94,8 @@ class CourseGradingTest {
     }
 
     /**
-     * One batch of bad submissions of assignment 1: System.exit, an endless loop, not a notebook, a weakened
-     * test, a deleted test; each is graded with what it earned and the next one still runs.
+     * One batch of bad submissions of assignment 1, two at a time: System.exit, an endless loop, not a
+     * notebook, a weakened test, a deleted test, a flood of output, a memory hog; each is graded with what it earned and the next one still runs.
      */
     @Test
     void badSubmissionsAreGradedAndNeverStopTheBatch(@TempDir Path tmp) throws Exception {
@@ -120,10 +120,17 @@ class CourseGradingTest {
         d.getAsJsonArray("cells").remove(a.test("ask_each_engine").cellIndex());
         write(deleted, d);
 
+        Path floods = tmp.resolve("floods.ipynb");                 // full solution, then prints for ever
+        write(floods, insertAfter(read(src), squarerTest, "for (long i = 0; ; i++) System.out.println(\"flood \" + i);"));
+        Path hogs = tmp.resolve("hogs.ipynb");                     // full solution, then takes all the memory there is
+        write(hogs, insertAfter(read(src), squarerTest,
+                "java.util.List<long[]> hog = new java.util.ArrayList<>();\nwhile (true) hog.add(new long[1 << 22]);"));
+
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         Path out = tmp.resolve("graded");
-        List<Grade> g = grader(a, tmp, 25).out(out).progress(new PrintStream(progress, true, StandardCharsets.UTF_8))
-                .grade(List.of(exits, loops, essay, weakened, deleted, src));
+        Grader grader = grader(a, tmp, 60).out(out).progress(new PrintStream(progress, true, StandardCharsets.UTF_8))
+                .jobs(2).memory("384m").outputLimit(1 << 20);
+        List<Grade> g = grader.grade(List.of(exits, loops, essay, weakened, deleted, floods, hogs, src));
         String printed = progress.toString(StandardCharsets.UTF_8);
 
         assertEquals(2, g.get(0).total(), g.get(0).toString());
@@ -135,18 +142,23 @@ class CourseGradingTest {
         assertEquals(0, g.get(3).results().get("squarer_replies").points(), "a weakened test still fails: " + g.get(3));
         assertEquals(5, g.get(4).total(), "a deleted test is run from the source: " + g.get(4));
         assertTrue(g.get(4).notes().stream().anyMatch(n -> n.contains("ask_each_engine was missing")), g.get(4).notes().toString());
-        assertEquals(5, g.get(5).total(), "the batch goes on after an exit and a hang");
+        assertEquals(2, g.get(5).total(), "a flood is cut, the test before it counts: " + g.get(5));
+        assertTrue(g.get(5).problem().contains("output limit"), g.get(5).problem());
+        assertEquals("NotRun", g.get(5).results().get("ask_each_engine").errorType(), g.get(5).toString());
+        assertEquals(2, g.get(6).total(), "memory exhausted, the test before it counts: " + g.get(6));
+        assertTrue(g.get(6).problem().contains("ran out of memory"), g.get(6).problem());
+        assertEquals(5, g.get(7).total(), "the batch goes on after an exit, a hang, a flood and a memory hog");
 
-        assertTrue(printed.contains("[3/6] essay.ipynb") && printed.contains("is not a notebook"), printed);
-        assertTrue(printed.contains("[6/6] 01-sfm-messaging.ipynb"), printed);
+        assertTrue(printed.contains("] essay.ipynb") && printed.contains("is not a notebook"), printed);
+        assertTrue(printed.contains("[8/8] "), printed);
         List<String> csv = Files.readAllLines(out.resolve("grades.csv"));
         assertEquals("submission,squarer_replies,ask_each_engine,total", csv.get(0));
         assertEquals("exits.ipynb,2,0,2", csv.get(1));
-        assertEquals("01-sfm-messaging.ipynb,2,3,5", csv.get(6));
+        assertEquals("01-sfm-messaging.ipynb,2,3,5", csv.get(8));
         String page = Files.readString(out.resolve("weakened.html"));
         assertTrue(page.contains("squarer_replies") && page.contains("0 / 2"), page);
         String loopPage = Files.readString(out.resolve("loops.html"));
-        assertTrue(loopPage.contains("was still running at the time limit of 25 s") && loopPage.contains("passed"), loopPage);
+        assertTrue(loopPage.contains("was still running at the time limit of 60 s") && loopPage.contains("passed"), loopPage);
     }
 
     private Grader grader(Assignment a, Path tmp, int timeoutSeconds) {
