@@ -57,8 +57,21 @@ public final class Timeline {
     private final List<String> engines;
     private final long[][] shuffle;
 
-    Timeline(long startedAt, long elapsedNanos, List<Interval> intervals, List<String> engines, long[][] shuffle) {
-        if (shuffle.length != engines.size()) throw new IllegalArgumentException("the shuffle matrix needs one row per engine");
+    /**
+     * A timeline (jobs make their own; this is for tests and pictures of data from elsewhere).
+     *
+     * @param startedAt    {@code System.nanoTime()} at the start
+     * @param elapsedNanos how long it ran
+     * @param intervals    the intervals, in the order they started
+     * @param engines      the engines' names
+     * @param shuffle      bytes {@code [from][to]}, one row and column per engine (copied)
+     */
+    public Timeline(long startedAt, long elapsedNanos, List<Interval> intervals, List<String> engines, long[][] shuffle) {
+        for (long[] row : shuffle) {
+            if (shuffle.length != engines.size() || row.length != engines.size()) {
+                throw new IllegalArgumentException("the shuffle matrix needs a row and a column per engine (" + engines.size() + ")");
+            }
+        }
         this.startedAt = startedAt;
         this.elapsedNanos = elapsedNanos;
         this.intervals = List.copyOf(intervals);
