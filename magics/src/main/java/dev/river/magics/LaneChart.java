@@ -19,19 +19,20 @@ final class LaneChart {
     static final String SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
     static final int LEFT = 150, RIGHT = 20, PLOT_W = 560, LANE_H = 22;
 
-    /** One SVG bar: on a lane, from {@code startMs} to {@code endMs}, its fill and its tooltip. */
-    record Bar(String lane, double startMs, double endMs, String fill, String title) {}
+    /** One SVG bar: on a lane, from {@code start} to {@code end} (the time axis' unit), its fill and its tooltip. */
+    record Bar(String lane, double start, double end, String fill, String title) {}
 
     private LaneChart() {}
 
     /**
      * A Vega-Lite bar chart: {@code rows} hold the fields {@code lane}, {@code start} and {@code end}
-     * (ms) and whatever the colour and tooltips name.
+     * (in the unit of the time axis, from 0 to {@code end}) and whatever the colour and tooltips name.
      *
+     * @param axis    the time axis' title, e.g. {@code ms since start}
      * @param color   the colour encoding, e.g. {@code {field: status, scale: ...}}
      * @param tooltip the tooltip encodings
      */
-    static Map<String, Object> vegaLite(String title, String laneTitle, List<String> lanes, double endMs,
+    static Map<String, Object> vegaLite(String title, String laneTitle, List<String> lanes, double end, String axis,
                                         List<Map<String, Object>> rows, Map<String, Object> color, List<Map<String, Object>> tooltip) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("$schema", SCHEMA);
@@ -42,8 +43,8 @@ final class LaneChart {
         spec.put("mark", obj("type", "bar", "cornerRadius", 1));
         Map<String, Object> enc = new LinkedHashMap<>();
         enc.put("y", obj("field", "lane", "type", "nominal", "sort", lanes, "title", laneTitle));
-        enc.put("x", obj("field", "start", "type", "quantitative", "title", "ms since start",
-                "scale", obj("domain", List.of(0, Math.max(endMs, 1)))));
+        enc.put("x", obj("field", "start", "type", "quantitative", "title", axis,
+                "scale", obj("domain", List.of(0, Math.max(end, 1)))));
         enc.put("x2", obj("field", "end"));
         enc.put("color", color);
         enc.put("tooltip", tooltip);
@@ -52,8 +53,8 @@ final class LaneChart {
     }
 
     /** A bar's end for Vega-Lite: at least a pixel wide, so instant bars still show. */
-    static double visibleEnd(double startMs, double endMs, double spanMs) {
-        return Math.max(endMs, startMs + spanMs / 600);
+    static double visibleEnd(double start, double end, double span) {
+        return Math.max(end, start + span / 600);
     }
 
     /** The height an SVG chart of {@code lanes} lanes takes (title, lanes, axis). */
@@ -61,9 +62,9 @@ final class LaneChart {
         return 30 + Math.max(1, lanes) * LANE_H + 40;
     }
 
-    /** Draws a titled chart at {@code top}: lane labels, bars (in order of start), the time axis. */
-    static void svg(Svg s, double top, String title, List<String> lanes, List<Bar> bars, double endMs) {
-        double span = Math.max(endMs, 1);
+    /** Draws a titled chart at {@code top}: lane labels, bars (in order of start), the time axis titled {@code axis}. */
+    static void svg(Svg s, double top, String title, List<String> lanes, List<Bar> bars, double end, String axis) {
+        double span = Math.max(end, 1);
         s.text(LEFT, top + 18, title, "start", 13);
         double plotTop = top + 30;
         Map<String, Integer> row = new HashMap<>();
@@ -73,23 +74,23 @@ final class LaneChart {
             if (i % 2 == 1) s.rect(LEFT, plotTop + i * LANE_H, PLOT_W, LANE_H, "#f4f4f4", null);
         }
         List<Bar> ordered = new ArrayList<>(bars);
-        ordered.sort(Comparator.comparingDouble(Bar::startMs));
+        ordered.sort(Comparator.comparingDouble(Bar::start));
         for (Bar b : ordered) {
             Integer i = row.get(b.lane());
             if (i == null) throw new IllegalArgumentException("bar on an unknown lane '" + b.lane() + "'; lanes: " + lanes);
-            double x = LEFT + PLOT_W * b.startMs() / span;
-            double w = Math.max(1, PLOT_W * (b.endMs() - b.startMs()) / span - 1);
+            double x = LEFT + PLOT_W * b.start() / span;
+            double w = Math.max(1, PLOT_W * (b.end() - b.start()) / span - 1);
             s.rect(x, plotTop + i * LANE_H + 3, w, LANE_H - 6, b.fill(), b.title());
         }
-        double axis = plotTop + Math.max(1, lanes.size()) * LANE_H;
-        s.line(LEFT, axis, LEFT + PLOT_W, axis, "#333");
+        double axisY = plotTop + Math.max(1, lanes.size()) * LANE_H;
+        s.line(LEFT, axisY, LEFT + PLOT_W, axisY, "#333");
         double step = Svg.step(span, 6);
         for (double t = 0; t <= span + 1e-9; t += step) {
             double x = LEFT + PLOT_W * t / span;
-            s.line(x, axis, x, axis + 4, "#333");
-            s.text(x, axis + 16, step >= 1 ? String.format(Locale.ROOT, "%.0f", t) : String.format(Locale.ROOT, "%.2f", t), "middle", 10);
+            s.line(x, axisY, x, axisY + 4, "#333");
+            s.text(x, axisY + 16, step >= 1 ? String.format(Locale.ROOT, "%.0f", t) : String.format(Locale.ROOT, "%.2f", t), "middle", 10);
         }
-        s.text(LEFT + PLOT_W / 2.0, axis + 32, "ms since start", "middle", 11);
+        s.text(LEFT + PLOT_W / 2.0, axisY + 32, axis, "middle", 11);
     }
 
     /** An SVG legend: a swatch and a name per entry, in a row at {@code y}. */

@@ -124,7 +124,7 @@ public final class MapReducePicture {
             v.put("status", i.status().name().toLowerCase(Locale.ROOT));
             rows.add(v);
         }
-        Map<String, Object> phases = LaneChart.vegaLite("map, shuffle and reduce per engine", "engine", order, endMs, rows,
+        Map<String, Object> phases = LaneChart.vegaLite("map, shuffle and reduce per engine", "engine", order, endMs, "ms since start", rows,
                 obj("field", "phase", "type", "nominal", "title", "phase",
                         "scale", obj("domain", List.copyOf(FILLS.keySet()), "range", List.copyOf(FILLS.values()))),
                 List.of(obj("field", "phase", "type", "nominal"), obj("field", "index", "type", "quantitative", "title", "task or partition"),
@@ -145,7 +145,7 @@ public final class MapReducePicture {
                 chart + 20 + ShuffleMatrix.svgHeight(tl));
         List<LaneChart.Bar> bars = new ArrayList<>(drawn.size());
         for (Interval i : drawn) bars.add(new LaneChart.Bar(lanes.get(i), i.startMillis(), i.endMillis(), FILLS.get(category(i)), describe(i)));
-        LaneChart.svg(s, 0, "map, shuffle and reduce per engine", order, bars, endMs);
+        LaneChart.svg(s, 0, "map, shuffle and reduce per engine", order, bars, endMs, "ms since start");
         LaneChart.legend(s, chart + 6, FILLS);
         ShuffleMatrix.svg(s, chart + 20, tl);
         return s.toString();

@@ -97,7 +97,7 @@ public final class TaskStream {
             v.put("status", r.status() == TaskRecord.Status.OK ? "ok" : "failed");
             values.add(v);
         }
-        return Json.write(LaneChart.vegaLite(title + " task stream", "engine and core", lanes, endMs, values,
+        return Json.write(LaneChart.vegaLite(title + " task stream", "engine and core", lanes, endMs, "ms since start", values,
                 obj("field", "status", "type", "nominal", "title", "status",
                         "scale", obj("domain", List.of("ok", "failed"), "range", List.of(OK, FAILED))),
                 List.of(obj("field", "task", "type", "quantitative"), obj("field", "items", "type", "nominal"),
@@ -113,7 +113,7 @@ public final class TaskStream {
                     String.format(Locale.ROOT, "task %d, items %d-%d on %s: %.1f ms%s", r.task(), r.firstItem(), r.lastItem(),
                             r.engine(), r.endMillis() - r.startMillis(), r.status() == TaskRecord.Status.OK ? "" : " (failed)")));
         }
-        LaneChart.svg(s, 0, title + " task stream", lanes, bars, endMs);
+        LaneChart.svg(s, 0, title + " task stream", lanes, bars, endMs, "ms since start");
         return s.toString();
     }
 }
