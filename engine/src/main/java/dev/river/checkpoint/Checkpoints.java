@@ -258,7 +258,7 @@ public final class Checkpoints {
             throw new RiverException("migrating " + vr + " from " + from + " to " + to + " failed: " + e.getMessage(), e);
         }
         here.learnRoute(vr.uuid(), to);
-        new RestoreLog(directory()).append(CheckpointHistory.Kind.MIGRATE, 0, begun, Map.of(vr.uuid(), now.vm()));
+        new EventLog(directory()).append(CheckpointHistory.Kind.MIGRATE, 0, begun, Map.of(vr.uuid(), now.vm()));
         return now;
     }
 
@@ -316,7 +316,7 @@ public final class Checkpoints {
             }
             events.add(new CheckpointHistory.Event(CheckpointHistory.Kind.SAVE, c.epoch(), c.time(), c.frozen(), vms, bytes));
         }
-        events.addAll(new RestoreLog(directory()).read());
+        events.addAll(new EventLog(directory()).read());
         events.sort(java.util.Comparator.comparing(CheckpointHistory.Event::time));
         Map<UUID, String> running = new HashMap<>();
         for (VrStatus s : show()) {

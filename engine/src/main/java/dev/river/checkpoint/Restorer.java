@@ -111,7 +111,7 @@ final class Restorer {
         Map<String, List<UUID>> starts = new LinkedHashMap<>();
         placed.forEach((u, id) -> starts.computeIfAbsent(id.vm(), k -> new ArrayList<>()).add(u));
         coordinator.all(new ArrayList<>(starts.keySet()), vm -> new Tasks.Start(starts.get(vm)), "start the restored VRs", epoch);
-        new RestoreLog(store.appDir(app)).append(CheckpointHistory.Kind.RESTORE, epoch, begun, routes);
+        new EventLog(store.appDir(app)).append(CheckpointHistory.Kind.RESTORE, epoch, begun, routes);
         return new Restored(cp, placed);
     }
 

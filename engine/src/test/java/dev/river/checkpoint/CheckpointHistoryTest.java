@@ -80,11 +80,11 @@ class CheckpointHistoryTest {
     @Test
     void theEventsFileSurvivesAMalformedLine() throws IOException {
         Path app = Files.createTempDirectory("river-events");
-        RestoreLog log = new RestoreLog(app);
+        EventLog log = new EventLog(app);
         UUID vr = UUID.randomUUID();
         Instant t = Instant.parse("2026-01-02T03:04:05Z");
         log.append(Kind.RESTORE, 7, t, Map.of(vr, "h:1"));
-        Files.writeString(app.resolve(RestoreLog.NAME), "RESTORE\tseven\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(app.resolve(EventLog.NAME), "RESTORE\tseven\n", java.nio.file.StandardOpenOption.APPEND);
         log.append(Kind.MIGRATE, 0, t.plusSeconds(1), Map.of(vr, "h:2"));
         List<Event> events = log.read();
         assertEquals(2, events.size(), events.toString());

@@ -19,13 +19,13 @@ import java.util.UUID;
  * Written by the VM that restores or migrates, after it succeeded; a history only, never needed to
  * restore, so a line that cannot be written or read is logged and skipped.
  */
-final class RestoreLog {
-    private static final System.Logger LOG = System.getLogger(RestoreLog.class.getName());
+final class EventLog {
+    private static final System.Logger LOG = System.getLogger(EventLog.class.getName());
     static final String NAME = "EVENTS";
 
     private final Path file;
 
-    RestoreLog(Path appDir) {
+    EventLog(Path appDir) {
         this.file = appDir.resolve(NAME);
     }
 
