@@ -1,8 +1,5 @@
 package dev.river.magics;
 
-import dev.river.mapreduce.Progress;
-import dev.river.mapreduce.Timeline;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,75 +8,84 @@ import java.util.Map;
 
 import static dev.river.magics.Json.obj;
 
-/** The heatmap of a MapReduce job's bytes shuffled from engine to engine, as a Vega-Lite view and as SVG. */
-final class ShuffleMatrix {
+/**
+ * A square heatmap of amounts from each of some parties (rows) to each (columns), as a Vega-Lite view
+ * and as SVG: bytes shuffled between engines, bytes sent between ranks.
+ *
+ * @param title     the view's title
+ * @param rowTitle  what rows are, e.g. {@code from (mapper's engine)}
+ * @param colTitle  what columns are
+ * @param labels    the parties, in order
+ * @param values    {@code [row][column]}, one row and column per label
+ * @param field     the amount's name in the Vega-Lite data, e.g. {@code bytes}
+ * @param cellLabel the text written in a cell, by row and column
+ */
+record Heatmap(String title, String rowTitle, String colTitle, List<String> labels, long[][] values, String field,
+               CellLabel cellLabel) {
     private static final int CELL_H = 26, MAX_CELL_W = 120;
 
-    private ShuffleMatrix() {}
+    /** The text of a cell. */
+    interface CellLabel {
+        String of(int row, int col);
+    }
 
-    /** A Vega-Lite view (no $schema: it goes into a concatenation): a rect per pair of engines, the bytes written in it. */
-    static Map<String, Object> vegaLite(Timeline tl) {
-        List<String> engines = tl.engines();
-        long[][] m = tl.shuffleMatrix();
+    /** A Vega-Lite view (no $schema: it goes into a concatenation): a rect per cell, its label written in it. */
+    Map<String, Object> vegaLite() {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (int f = 0; f < engines.size(); f++) {
-            for (int t = 0; t < engines.size(); t++) {
+        for (int f = 0; f < labels.size(); f++) {
+            for (int t = 0; t < labels.size(); t++) {
                 Map<String, Object> v = new LinkedHashMap<>();
-                v.put("from", engines.get(f));
-                v.put("to", engines.get(t));
-                v.put("bytes", m[f][t]);
-                v.put("label", Progress.bytes(m[f][t]));
+                v.put("from", labels.get(f));
+                v.put("to", labels.get(t));
+                v.put(field, values[f][t]);
+                v.put("label", cellLabel.of(f, t));
                 rows.add(v);
             }
         }
-        Map<String, Object> x = obj("field", "to", "type", "nominal", "sort", engines, "title", "to (reducer's engine)");
-        Map<String, Object> y = obj("field", "from", "type", "nominal", "sort", engines, "title", "from (mapper's engine)");
         Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("title", "bytes shuffled between engines (" + Progress.bytes(tl.totalShuffled()) + ")");
-        spec.put("width", Math.min(560, 80 * Math.max(1, engines.size())));
-        spec.put("height", Math.max(40, CELL_H * engines.size()));
+        spec.put("title", title);
+        spec.put("width", Math.min(560, 80 * Math.max(1, labels.size())));
+        spec.put("height", Math.max(40, CELL_H * labels.size()));
         spec.put("data", obj("values", rows));
-        spec.put("encoding", obj("x", x, "y", y));
+        spec.put("encoding", obj("x", obj("field", "to", "type", "nominal", "sort", labels, "title", colTitle),
+                "y", obj("field", "from", "type", "nominal", "sort", labels, "title", rowTitle)));
         spec.put("layer", List.of(
-                obj("mark", "rect", "encoding", obj("color", obj("field", "bytes", "type", "quantitative", "title", "bytes",
+                obj("mark", "rect", "encoding", obj("color", obj("field", field, "type", "quantitative", "title", field,
                         "scale", obj("scheme", "blues")),
                         "tooltip", List.of(obj("field", "from", "type", "nominal"), obj("field", "to", "type", "nominal"),
-                                obj("field", "label", "type", "nominal", "title", "shuffled")))),
+                                obj("field", "label", "type", "nominal", "title", field)))),
                 obj("mark", obj("type", "text", "fontSize", 10), "encoding", obj("text", obj("field", "label", "type", "nominal")))));
         return spec;
     }
 
-    private static int cellW(Timeline tl) {
-        return Math.max(40, Math.min(MAX_CELL_W, LaneChart.PLOT_W / Math.max(1, tl.engines().size())));
+    private int cellW() {
+        return Math.max(40, Math.min(MAX_CELL_W, LaneChart.PLOT_W / Math.max(1, labels.size())));
     }
 
-    static int svgWidth(Timeline tl) {
-        return LaneChart.LEFT + cellW(tl) * tl.engines().size() + LaneChart.RIGHT;
+    int svgWidth() {
+        return LaneChart.LEFT + cellW() * labels.size() + LaneChart.RIGHT;
     }
 
-    static int svgHeight(Timeline tl) {
-        return 50 + CELL_H * Math.max(1, tl.engines().size()) + 20;
+    int svgHeight() {
+        return 50 + CELL_H * Math.max(1, labels.size()) + 20;
     }
 
-    /** Draws the heatmap at {@code top}: a title, the column (to) labels, a row per from-engine. */
-    static void svg(Svg s, double top, Timeline tl) {
-        List<String> engines = tl.engines();
-        long[][] m = tl.shuffleMatrix();
+    /** Draws the heatmap at {@code top}: the title, the column labels, a row per label; darker is more. */
+    void svg(Svg s, double top) {
         long max = 1;
-        for (long[] row : m) for (long b : row) max = Math.max(max, b);
-        int w = cellW(tl);
-        s.text(LaneChart.LEFT, top + 18, "bytes shuffled between engines (" + Progress.bytes(tl.totalShuffled()) + "), from row to column",
-                "start", 13);
+        for (long[] row : values) for (long b : row) max = Math.max(max, b);
+        int w = cellW();
+        s.text(LaneChart.LEFT, top + 18, title + ", from row to column", "start", 13);
         double gridTop = top + 50;
-        for (int t = 0; t < engines.size(); t++) s.text(LaneChart.LEFT + w * (t + 0.5), gridTop - 6, engines.get(t), "middle", 10);
-        for (int f = 0; f < engines.size(); f++) {
+        for (int t = 0; t < labels.size(); t++) s.text(LaneChart.LEFT + w * (t + 0.5), gridTop - 6, labels.get(t), "middle", 10);
+        for (int f = 0; f < labels.size(); f++) {
             double y = gridTop + f * CELL_H;
-            s.text(LaneChart.LEFT - 6, y + CELL_H * 0.65, engines.get(f), "end", 11);
-            for (int t = 0; t < engines.size(); t++) {
-                double share = (double) m[f][t] / max;
-                s.rect(LaneChart.LEFT + t * w, y, w - 1, CELL_H - 1, blue(share),
-                        engines.get(f) + " → " + engines.get(t) + ": " + Progress.bytes(m[f][t]));
-                s.text(LaneChart.LEFT + w * (t + 0.5), y + CELL_H * 0.65, Progress.bytes(m[f][t]), "middle", 10);
+            s.text(LaneChart.LEFT - 6, y + CELL_H * 0.65, labels.get(f), "end", 11);
+            for (int t = 0; t < labels.size(); t++) {
+                String label = cellLabel.of(f, t);
+                s.rect(LaneChart.LEFT + t * w, y, w - 1, CELL_H - 1, blue((double) values[f][t] / max),
+                        labels.get(f) + " → " + labels.get(t) + ": " + label);
+                s.text(LaneChart.LEFT + w * (t + 0.5), y + CELL_H * 0.65, label, "middle", 10);
             }
         }
     }

@@ -134,20 +134,27 @@ public final class MapReducePicture {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("$schema", LaneChart.SCHEMA);
         spec.put("title", "mapreduce timeline");
-        spec.put("vconcat", List.of(phases, ShuffleMatrix.vegaLite(tl)));
+        spec.put("vconcat", List.of(phases, shuffle(tl).vegaLite()));
         spec.put("resolve", obj("scale", obj("color", "independent")));
         return Json.write(spec);
     }
 
+    /** Bytes shuffled from engine to engine. */
+    private static Heatmap shuffle(Timeline tl) {
+        long[][] m = tl.shuffleMatrix();
+        return new Heatmap("bytes shuffled between engines (" + Progress.bytes(tl.totalShuffled()) + ")", "from (mapper's engine)",
+                "to (reducer's engine)", tl.engines(), m, "bytes", (f, t) -> Progress.bytes(m[f][t]));
+    }
+
     private static String svg(Timeline tl, List<Interval> drawn, Map<Interval, String> lanes, List<String> order, double endMs) {
         int chart = LaneChart.svgHeight(order.size());
-        Svg s = new Svg(Math.max(LaneChart.LEFT + LaneChart.PLOT_W + LaneChart.RIGHT, ShuffleMatrix.svgWidth(tl)),
-                chart + 20 + ShuffleMatrix.svgHeight(tl));
+        Heatmap shuffle = shuffle(tl);
+        Svg s = new Svg(Math.max(LaneChart.LEFT + LaneChart.PLOT_W + LaneChart.RIGHT, shuffle.svgWidth()), chart + 20 + shuffle.svgHeight());
         List<LaneChart.Bar> bars = new ArrayList<>(drawn.size());
         for (Interval i : drawn) bars.add(new LaneChart.Bar(lanes.get(i), i.startMillis(), i.endMillis(), FILLS.get(category(i)), describe(i)));
         LaneChart.svg(s, 0, "map, shuffle and reduce per engine", order, bars, endMs, "ms since start");
         LaneChart.legend(s, chart + 6, FILLS);
-        ShuffleMatrix.svg(s, chart + 20, tl);
+        shuffle.svg(s, chart + 20);
         return s.toString();
     }
 }

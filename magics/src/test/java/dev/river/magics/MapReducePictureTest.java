@@ -83,8 +83,8 @@ class MapReducePictureTest {
         assertEquals(List.of("map task 0 on a: 20.0 ms", "map task 1 on a: 23.0 ms", "map task 2 on b: 7.0 ms (lost)",
                 "shuffle of partition 0 on b: 26.0 ms", "map task 2 (attempt 2) on a: 7.0 ms", "reduce of partition 0 on b: 10.0 ms",
                 "a → a: 100 B", "a → b: 2.0 KB", "b → a: 0 B", "b → b: 0 B"), titles);
-        assertTrue(svg.contains("fill=\"" + ShuffleMatrix.blue(1) + "\""), "the largest cell is the darkest");
-        assertTrue(svg.contains("fill=\"" + ShuffleMatrix.blue(0) + "\""), "empty cells are white");
+        assertTrue(svg.contains("fill=\"" + Heatmap.blue(1) + "\""), "the largest cell is the darkest");
+        assertTrue(svg.contains("fill=\"" + Heatmap.blue(0) + "\""), "empty cells are white");
     }
 
     @Test
