@@ -5,10 +5,12 @@ import dev.river.checkpoint.CheckpointHistory;
 import dev.river.checkpoint.VrStatus;
 import dev.river.core.VmInfo;
 import dev.river.mapreduce.Timeline;
+import dev.river.mpi.Traffic;
 import dev.river.magics.CheckpointPicture;
 import dev.river.magics.CheckpointTables;
 import dev.river.magics.Engines;
 import dev.river.magics.MapReducePicture;
+import dev.river.magics.MpiPicture;
 import dev.river.magics.Rich;
 import com.google.gson.JsonParser;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
@@ -22,7 +24,7 @@ import java.util.List;
  * How a cell's value is shown: text for everything, and richer MIME types where the value has one — a
  * {@link Rich} (tables and bars of the magics) or a {@link DisplayData} as they are, a list of engines as
  * the engine table, a list of VR statuses or checkpoints as the checkpoint tables, a MapReduce
- * {@link Timeline} or a {@link CheckpointHistory} as its picture, an image as PNG.
+ * {@link Timeline}, a {@link CheckpointHistory} or an rMPI {@link Traffic} as its picture, an image as PNG.
  */
 final class Values {
     private Values() {}
@@ -47,6 +49,7 @@ final class Values {
         }
         if (value instanceof Timeline t) return of(MapReducePicture.of(t));
         if (value instanceof CheckpointHistory h) return of(CheckpointPicture.of(h));
+        if (value instanceof Traffic t) return of(MpiPicture.of(t));
         if (value != null && isImage(value)) {
             DisplayData d = image(value);
             if (d != null) return d;

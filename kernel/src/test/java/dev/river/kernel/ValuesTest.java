@@ -29,6 +29,12 @@ class ValuesTest {
     }
 
     @Test
+    void mpiTrafficShowsItsPicture() {
+        assertPicture(Values.render(new dev.river.mpi.Traffic(new long[][]{{0, 1}, {1, 0}}, new long[][]{{0, 8}, {8, 0}}, List.of()), null),
+                "mpirun traffic: 2 rank(s), 2 message(s)");
+    }
+
+    @Test
     void aCheckpointHistoryShowsItsPicture() {
         assertPicture(Values.render(new CheckpointHistory(UUID.randomUUID(), List.of(), Map.of(), Map.of()), null), "checkpoint timeline: 0 VR(s)");
     }
