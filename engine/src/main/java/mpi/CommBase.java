@@ -195,11 +195,15 @@ abstract class CommBase {
         void run(CommCore c, int tag);
     }
 
+    // names a collective by the public MPI method that called blocking(): no name to pass at 60 call sites
+    private static final StackWalker CALLER = StackWalker.getInstance();
+
     final void blocking(Body body) throws MPIException {
         MPI.check();
+        String name = CALLER.walk(frames -> frames.skip(1).findFirst().map(StackWalker.StackFrame::getMethodName).orElse("collective"));
         try {
             CommCore c = core();
-            c.run(tag -> body.run(c, tag));
+            c.run(name, tag -> body.run(c, tag));
         } catch (MpiError e) {
             throw error(e);
         }

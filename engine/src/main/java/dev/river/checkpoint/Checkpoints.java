@@ -250,6 +250,7 @@ public final class Checkpoints {
     public VrId migrateTo(VrId vr, String to) {
         VmContext here = here();
         String from = here.locate(vr);
+        java.time.Instant begun = java.time.Instant.now();
         VrId now;
         try {
             now = here.callAndWait(from, new Tasks.Move(vr.uuid(), to, timeout.toMillis()), timeout.plusSeconds(30));
@@ -257,6 +258,7 @@ public final class Checkpoints {
             throw new RiverException("migrating " + vr + " from " + from + " to " + to + " failed: " + e.getMessage(), e);
         }
         here.learnRoute(vr.uuid(), to);
+        new EventLog(directory()).append(CheckpointHistory.Kind.MIGRATE, 0, begun, Map.of(vr.uuid(), now.vm()));
         return now;
     }
 
@@ -295,6 +297,33 @@ public final class Checkpoints {
         }
         out.sort(java.util.Comparator.comparing(VrStatus::vm).thenComparing(s -> s.uuid().toString()));
         return out;
+    }
+
+    /**
+     * The application's checkpoint history: the saves still on disk, the restores and migrations done
+     * (recorded next to the checkpoints), and where each VR runs now.
+     */
+    public CheckpointHistory history() {
+        List<CheckpointHistory.Event> events = new ArrayList<>();
+        Map<UUID, String> classes = new HashMap<>();
+        for (Checkpoint c : list()) {
+            Map<UUID, String> vms = new HashMap<>();
+            Map<UUID, Long> bytes = new HashMap<>();
+            for (Checkpoint.SavedVr v : c.vrs()) {
+                vms.put(v.vr(), v.vm());
+                bytes.put(v.vr(), v.bytes());
+                classes.put(v.vr(), v.className());
+            }
+            events.add(new CheckpointHistory.Event(CheckpointHistory.Kind.SAVE, c.epoch(), c.time(), c.frozen(), vms, bytes));
+        }
+        events.addAll(new EventLog(directory()).read());
+        events.sort(java.util.Comparator.comparing(CheckpointHistory.Event::time));
+        Map<UUID, String> running = new HashMap<>();
+        for (VrStatus s : show()) {
+            classes.put(s.uuid(), s.className());
+            if (!s.state().equals("saved") && !s.state().equals("ended")) running.put(s.uuid(), s.vm());
+        }
+        return new CheckpointHistory(app, events, running, classes);
     }
 
     // ---------------------------------------------------------------- plumbing

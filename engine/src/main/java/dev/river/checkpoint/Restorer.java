@@ -51,6 +51,7 @@ final class Restorer {
 
     Restored restore(long epoch, List<String> targets, VrId adopter) {
         if (targets.isEmpty()) throw new IllegalArgumentException("restore needs at least one VM to restore onto");
+        java.time.Instant begun = java.time.Instant.now();
         Manifest.Read m = store.read(app, epoch);
         Checkpoint cp = m.checkpoint();
         refuseIfRunning(epoch);
@@ -110,6 +111,7 @@ final class Restorer {
         Map<String, List<UUID>> starts = new LinkedHashMap<>();
         placed.forEach((u, id) -> starts.computeIfAbsent(id.vm(), k -> new ArrayList<>()).add(u));
         coordinator.all(new ArrayList<>(starts.keySet()), vm -> new Tasks.Start(starts.get(vm)), "start the restored VRs", epoch);
+        new EventLog(store.appDir(app)).append(CheckpointHistory.Kind.RESTORE, epoch, begun, routes);
         return new Restored(cp, placed);
     }
 

@@ -60,6 +60,7 @@ final class Coordinator {
     final CompletableFuture<Object> result = new CompletableFuture<>();
     private final List<Consumer<Progress>> listeners = new CopyOnWriteArrayList<>();
     private volatile Progress progress;
+    private volatile Timeline timeline;
     final VirtualResource driver;              // received on by the coordinator thread only
     private final VirtualResource signal;      // sends to the driver from other threads
     private final Consumer<VmInfo> lostListener;
@@ -81,6 +82,7 @@ final class Coordinator {
     int mapsDone, reducesDone, tasksRerun, reducersRestarted;
     long inputDone;
     private long bytesShuffled;
+    final TimelineLog timelineLog;
     private long lastPublished;
 
     /** The job failed (a user function threw, or no engine is left); carries what the caller sees. */
@@ -107,12 +109,15 @@ final class Coordinator {
 
     /** Validates the plan, cuts the input and starts the coordinator thread; input errors throw here. */
     static Running<?> start(Plan plan, List<VmInfo> engines, Path outputDir) {
-        return new Running<>(new Coordinator(plan, engines, outputDir));
+        Running<?> r = new Running<>(new Coordinator(plan, engines, outputDir));
+        Running.latest = r;
+        return r;
     }
 
     @SuppressWarnings("unchecked")
     private Coordinator(Plan plan, List<VmInfo> engines, Path outputDir) {
         this.engines = List.copyOf(engines);
+        this.timelineLog = new TimelineLog(started, this.engines);
         ClassLoader loader = Placement.userLoader(plan);
         Placement.checkSendable(plan, loader);
         int cores = 0;
@@ -143,6 +148,7 @@ final class Coordinator {
         reducers = new ReducerRef[partitions];
         for (int p = 0; p < partitions; p++) reducers[p] = new ReducerRef(p);
         progress = snapshot();
+        timeline = timelineLog.snapshot();
 
         String name = "mapreduce-" + spec.shortId();
         ClassSource code = Placement.codeSource(plan);
@@ -186,6 +192,10 @@ final class Coordinator {
 
     Progress progress() {
         return progress;
+    }
+
+    Timeline timeline() {
+        return timeline;
     }
 
     void addListener(Consumer<Progress> listener) {
@@ -274,12 +284,14 @@ final class Coordinator {
             case Wire.MAPFAIL -> {
                 int t = m.getInt("task");
                 if (taskState[t] == RUNNING && taskAttempt[t] == m.getInt("attempt")) {
+                    timelineLog.mapEnded(t, false);
                     throw new Failure(new MapReduceException(m.getString("function"), m.getString("where"), m.get("error")));
                 }
             }
             case Wire.FETCHED -> {
                 if (recovery.current(m)) {
                     bytesShuffled += m.getLong("bytes");
+                    timelineLog.fetched(placement.engineOf(m.get("mapper")), reducers[m.getInt("part")].vm, m.getLong("bytes"));
                     publish(false);
                 }
             }
@@ -293,6 +305,7 @@ final class Coordinator {
             case Wire.REDUCED -> {
                 if (recovery.current(m)) {
                     reducers[m.getInt("part")].done = true;
+                    timelineLog.reduced(m.getInt("part"), m.getLong("reduceNanos"));
                     reducesDone++;
                     publish(reducesDone == reducers.length);
                 }
@@ -300,6 +313,7 @@ final class Coordinator {
             case Wire.REDFAIL -> {
                 if (recovery.current(m)) {
                     reducers[m.getInt("part")].done = true;     // it has ended
+                    timelineLog.reduceFailed(m.getInt("part"));
                     throw new Failure(new MapReduceException(m.getString("function"), m.getString("where"), m.get("error")));
                 }
             }
@@ -315,6 +329,7 @@ final class Coordinator {
         MapperRef mapper = taskMapper[t];
         if (taskState[t] != RUNNING || taskAttempt[t] != m.getInt("attempt") || mapper == null || !mapper.vr.equals(m.src())) return;
         taskState[t] = DONE;
+        timelineLog.mapEnded(t, true);
         taskLengths[t] = m.get("lengths");
         mapper.running--;
         mapsDone++;
@@ -345,6 +360,7 @@ final class Coordinator {
                     taskState[t] = RUNNING;
                     taskMapper[t] = m;
                     m.running++;
+                    timelineLog.mapSent(t, taskAttempt[t], m.vm.address());
                     assigned = true;
                 } else {
                     pending.addFirst(t);
@@ -393,6 +409,7 @@ final class Coordinator {
 
     private void finish(Progress.State end) {
         state = end;
+        timelineLog.ended(end == Progress.State.DONE);
         publish(true);
     }
 
@@ -408,6 +425,7 @@ final class Coordinator {
         progress = snapshot();
         if (!force && now - lastPublished < PUBLISH_EVERY_NS) return;
         lastPublished = now;
+        timeline = timelineLog.snapshot();     // only at the throttled pace: it copies every interval
         for (Consumer<Progress> l : listeners) tell(l, progress);
     }
 

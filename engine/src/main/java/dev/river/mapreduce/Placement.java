@@ -198,10 +198,17 @@ final class Placement {
     private void start(ReducerRef r, VrId vr, String vm, int share) {
         r.vr = vr;
         r.vm = vm;
+        job.timelineLog.reducerStarted(r.partition, r.attempt + 1, vm);   // reducer attempts count from 0, map tasks' from 1
         r.keys.clear();
         r.vals.clear();
         Sends.quiet(job.driver, vr, Wire.KIND, Wire.ASSIGN, "part", r.partition, "attempt", r.attempt, "share", share);
         for (int t = 0; t < job.taskState.length; t++) if (job.taskState[t] == Coordinator.DONE) job.announce(r, t);
+    }
+
+    /** The address of the engine that runs mapper {@code vr} (lost ones included), for the shuffle matrix. */
+    String engineOf(VrId vr) {
+        for (MapperRef m : job.mappers.values()) if (m.vr.equals(vr)) return m.vm.address();
+        throw new IllegalStateException("MapReduce job " + job.spec.shortId() + ": no mapper " + vr + " in this job");
     }
 
     /** Starts reducer {@code r} again on the live engine with the fewest reducers. */

@@ -70,6 +70,8 @@ final class Recovery {
                     announced.add(t);
                     job.mapsDone--;
                     job.inputDone -= job.splits.get(t).size();
+                } else {
+                    job.timelineLog.mapLost(t);
                 }
                 job.taskState[t] = Coordinator.PENDING;
                 job.taskMapper[t] = null;

@@ -73,7 +73,7 @@ final class ReducerVr extends VirtualResource {
             long started = System.nanoTime();
             if (!shuffle()) return;
             long fetched = System.nanoTime();
-            reduce(kryos, order);
+            reduce(kryos, order, fetched);
             LOG.log(System.Logger.Level.DEBUG, () -> String.format(java.util.Locale.ROOT, "job %s partition %d (attempt %d): shuffle"
                     + " %.3f s, merge and reduce %.3f s", spec.shortId(), partition, attempt, (fetched - started) / 1e9, (System.nanoTime() - fetched) / 1e9));
         } finally {
@@ -196,7 +196,7 @@ final class ReducerVr extends VirtualResource {
     private void complete(int t, Segment s) {
         s.done = true;
         fetched++;
-        if (s.length > 0) Sends.quiet(this, parent(), Wire.KIND, Wire.FETCHED, "part", partition, "attempt", attempt, "bytes", s.length);
+        if (s.length > 0) Sends.quiet(this, parent(), Wire.KIND, Wire.FETCHED, "part", partition, "attempt", attempt, "bytes", s.length, "mapper", s.mapper);
     }
 
     private void ended() {
@@ -206,7 +206,7 @@ final class ReducerVr extends VirtualResource {
     // ---------------------------------------------------------------- reduce
 
     @SuppressWarnings("unchecked")
-    private void reduce(Kryos kryos, Comparator<Object> order) throws IOException {
+    private void reduce(Kryos kryos, Comparator<Object> order, long fetched) throws IOException {
         Reducer<Object, Object, Object> reducer = spec.reducer();
         Output out = spec.outputDir() != null ? new FileOutput(Path.of(spec.outputDir()), partition, attempt) : new DriverOutput();
         long keys = 0;
@@ -239,7 +239,8 @@ final class ReducerVr extends VirtualResource {
             return;
         }
         out.finish();
-        Sends.quiet(this, parent(), Wire.KIND, Wire.REDUCED, "part", partition, "attempt", attempt, "keys", keys);
+        Sends.quiet(this, parent(), Wire.KIND, Wire.REDUCED, "part", partition, "attempt", attempt, "keys", keys,
+                "reduceNanos", System.nanoTime() - fetched);
     }
 
     /** Reports a failure of user code (reduce, combine, key order) to the driver. */

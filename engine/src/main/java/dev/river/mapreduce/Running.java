@@ -25,6 +25,31 @@ public final class Running<T> {
         this.coordinator = coordinator;
     }
 
+    /** The newest job started in this JVM (for {@link #latest()}). */
+    static volatile Running<?> latest;
+
+    /**
+     * The newest MapReduce job started in this JVM, by any session (running or ended), or null: what
+     * a notebook's {@code %river timeline} draws when it is newer than the newest forkwork or map.
+     */
+    public static Running<?> latest() {
+        return latest;
+    }
+
+    /**
+     * Where and when the job's map, shuffle and reduce phases ran, and the bytes shuffled between
+     * engines: final once the job has ended, at most 100 ms old while it runs.
+     *
+     * <pre>{@code
+     * Running<Map<String, Long>> r = job.start(trickle);
+     * r.result();
+     * r.timeline().intervals(Timeline.Phase.MAP).size();   // one per split (more after a lost engine)
+     * }</pre>
+     */
+    public Timeline timeline() {
+        return coordinator.timeline();
+    }
+
     /** Progress now. */
     public Progress progress() {
         return coordinator.progress();

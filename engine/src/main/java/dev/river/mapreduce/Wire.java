@@ -15,9 +15,9 @@ package dev.river.mapreduce;
  *                     AVAIL task attempt mapper len   a map output to fetch (len 0: nothing for you)
  *                     LOST tasks:int[]                outputs gone with their engine: drop partial fetches
  *                     END                             stop now, delete local files, answer ENDED
- * reducer -> driver   FETCHED part attempt bytes      one segment fetched (progress)
+ * reducer -> driver   FETCHED part attempt bytes mapper   one segment fetched (progress, shuffle matrix)
  *                     RESULT part attempt keys vals   results, in key order (run, not runToFiles)
- *                     REDUCED part attempt records    done
+ *                     REDUCED part attempt keys reduceNanos   done; reduceNanos: time spent merging and reducing
  *                     REDFAIL part attempt where error
  * both    -> driver   PING / ENDED                    idle check (answered by PONG) / clean end
  * driver  -> itself   LOSTVM vm | CANCEL              from the discovery thread / a cancelling caller

@@ -56,6 +56,7 @@ final class MpiJob {
     private Mpirun.RankResult[] results;
     private int running;
     private final List<Mpirun.Line> output = new ArrayList<>();
+    private final TrafficLog traffic;
     private String failure;
     private boolean secondary;                 // the failure is a consequence (a peer vanished): a cause may follow
     private long secondaryUntil;               // nanoTime until which a cause may replace it
@@ -73,6 +74,7 @@ final class MpiJob {
         this.loader = loader;
         this.args = args;
         this.np = o.np;
+        this.traffic = new TrafficLog(np);
     }
 
     Mpirun.Result run() {
@@ -130,7 +132,7 @@ final class MpiJob {
             ranks.add(results[r] != null ? results[r]
                     : new Mpirun.RankResult(r, placement == null ? "?" : placement[r], RankVr.STOPPED, "did not report how it ended", false, true));
         }
-        return new Mpirun.Result(failure == null ? 0 : exitCode, output, ranks, failure);
+        return new Mpirun.Result(failure == null ? 0 : exitCode, output, ranks, failure, traffic.build());
     }
 
     private LocalEngines startLocal() {
@@ -315,6 +317,7 @@ final class MpiJob {
                 }
             }
             case "exit" -> {
+                if (results[r] == null) traffic.add(r, m);
                 String reason = m.getString("reason");
                 end(r, m.getInt("status"), reason.isEmpty() ? null : reason, m.getBoolean("finalized"),
                         m.getBoolean("stopped") || (stopDeadline != 0 && m.getInt("status") == RankVr.STOPPED), m.getBoolean("initialized"));

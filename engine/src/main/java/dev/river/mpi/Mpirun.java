@@ -141,9 +141,10 @@ public final class Mpirun {
 
     /**
      * The outcome of a run: exit code (0 when every rank ended well), the output lines in arrival order
-     * (capped at {@value MpiJob#MAX_LINES}), each rank's end, and the failure that ended the job, if any.
+     * (capped at {@value MpiJob#MAX_LINES}), each rank's end, the failure that ended the job, if any, and
+     * what the ranks sent each other and how long their collectives took ({@link Traffic}).
      */
-    public record Result(int exitCode, List<Line> output, List<RankResult> ranks, String failure) {
+    public record Result(int exitCode, List<Line> output, List<RankResult> ranks, String failure, Traffic traffic) {
         public Result {
             output = Collections.unmodifiableList(output);
             ranks = List.copyOf(ranks);

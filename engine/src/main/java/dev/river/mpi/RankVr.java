@@ -4,6 +4,7 @@ import dev.river.core.Message;
 import dev.river.core.RiverException;
 import dev.river.core.VirtualResource;
 import dev.river.mpi.impl.Fabric;
+import dev.river.mpi.impl.TrafficCounter;
 import dev.river.mpi.impl.MpiError;
 import dev.river.mpi.impl.RankContext;
 import dev.river.mpi.impl.RankTermination;
@@ -127,7 +128,7 @@ final class RankVr extends VirtualResource {
         out.close();
         ctx.unbind(loader);
         // report before closing the connections: peers then fail too, and the launcher must hear the cause first
-        report(s, status, reason, ctx.initialized(), ctx.finalized(), stopped);
+        report(s, status, reason, ctx.initialized(), ctx.finalized(), stopped, fabric.traffic);
         if (!ctx.finalized()) fabric.shutdown();
     }
 
@@ -151,6 +152,15 @@ final class RankVr extends VirtualResource {
     private void report(Spec s, int status, String reason, boolean initialized, boolean finalized, boolean stopped) {
         send(parent(), "mpi", "exit", "job", s.job(), "rank", s.rank(), "status", status, "reason", reason == null ? "" : reason,
                 "initialized", initialized, "finalized", finalized, "stopped", stopped);
+    }
+
+    /** As above, with what the rank sent and spent in collectives (a rank that ran). */
+    private void report(Spec s, int status, String reason, boolean initialized, boolean finalized, boolean stopped,
+                        TrafficCounter traffic) {
+        send(parent(), "mpi", "exit", "job", s.job(), "rank", s.rank(), "status", status, "reason", reason == null ? "" : reason,
+                "initialized", initialized, "finalized", finalized, "stopped", stopped,
+                "sentMessages", traffic.messages(), "sentBytes", traffic.bytes(), "collectives", traffic.collectiveNames(),
+                "collectiveCalls", traffic.collectiveCalls(), "collectiveNanos", traffic.collectiveNanos());
     }
 
     /** "IllegalStateException: boom (at Pi.main(Pi.java:12))". */

@@ -61,6 +61,11 @@ public final class Work<R> {
         return job.log.snapshot();
     }
 
+    /** {@code System.nanoTime()} when the work started: orders it against other work of this JVM. */
+    public long startedAt() {
+        return job.log.start();
+    }
+
     /** Nanoseconds from the work's start to its end, or to now while it runs (the clock of {@link TaskRecord}'s times). */
     public long elapsedNanos() {
         return job.log.elapsed();

@@ -1,10 +1,16 @@
 package dev.river.kernel;
 
 import dev.river.checkpoint.Checkpoint;
+import dev.river.checkpoint.CheckpointHistory;
 import dev.river.checkpoint.VrStatus;
 import dev.river.core.VmInfo;
+import dev.river.mapreduce.Timeline;
+import dev.river.mpi.Traffic;
+import dev.river.magics.CheckpointPicture;
 import dev.river.magics.CheckpointTables;
 import dev.river.magics.Engines;
+import dev.river.magics.MapReducePicture;
+import dev.river.magics.MpiPicture;
 import dev.river.magics.Rich;
 import com.google.gson.JsonParser;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
@@ -17,7 +23,8 @@ import java.util.List;
 /**
  * How a cell's value is shown: text for everything, and richer MIME types where the value has one — a
  * {@link Rich} (tables and bars of the magics) or a {@link DisplayData} as they are, a list of engines as
- * the engine table, a list of VR statuses or checkpoints as the checkpoint tables, an image as PNG.
+ * the engine table, a list of VR statuses or checkpoints as the checkpoint tables, a MapReduce
+ * {@link Timeline}, a {@link CheckpointHistory} or an rMPI {@link Traffic} as its picture, an image as PNG.
  */
 final class Values {
     private Values() {}
@@ -40,6 +47,9 @@ final class Values {
             @SuppressWarnings("unchecked") List<Checkpoint> cps = (List<Checkpoint>) l;
             return of(CheckpointTables.epochs(cps));
         }
+        if (value instanceof Timeline t) return of(MapReducePicture.of(t));
+        if (value instanceof CheckpointHistory h) return of(CheckpointPicture.of(h));
+        if (value instanceof Traffic t) return of(MpiPicture.of(t));
         if (value != null && isImage(value)) {
             DisplayData d = image(value);
             if (d != null) return d;

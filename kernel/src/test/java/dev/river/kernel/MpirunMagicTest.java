@@ -67,7 +67,13 @@ class MpirunMagicTest {
         @Override public <T> T function(String fn, Class<T> type, int arity, List<String> targetTypes) { throw new UnsupportedOperationException(); }
         @Override public List<Class<?>> definitions(String name) { return cells.definitions(name); }
         @Override public String cellBody() { return null; }
-        @Override public Display display() { return Display.NONE; }
+        final List<Rich> shown = new java.util.ArrayList<>();
+        @Override public Display display() {
+            return content -> {
+                shown.add(content);
+                return shown::add;
+            };
+        }
         @Override public PrintStream out() { return out; }
 
         String printed() {
@@ -103,6 +109,10 @@ class MpirunMagicTest {
         Mpirun.Result job = (Mpirun.Result) ctx.defined.get("job");
         assertEquals(0, job.exitCode());
         assertEquals(List.of("rank 1 of 3"), job.lines(1));
+        Rich traffic = ctx.shown.get(ctx.shown.size() - 1);
+        assertEquals(List.of(Rich.TEXT, Rich.VEGA_LITE, Rich.SVG), List.copyOf(traffic.data().keySet()), "the traffic picture, Vega-Lite and SVG");
+        assertTrue(traffic.text().startsWith("mpirun traffic: 3 rank(s), ") && traffic.text().contains("; reduce 3 call(s), "), traffic.text());
+        assertTrue(job.traffic().totalMessages() >= 2, "the reduce sent to rank 0: " + job.traffic());
         // the plain Java call on a cell class: its loader serves the cells' classes
         Class<?> pi = cells.definitions("CellPi").stream().filter(c -> c.getSimpleName().equals("CellPi")).findFirst().orElseThrow();
         Mpirun.Result direct = Mpirun.options().np(2).engines(cluster.vms().stream().map(v -> v.address()).toList())

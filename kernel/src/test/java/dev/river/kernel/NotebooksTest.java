@@ -142,6 +142,9 @@ class NotebooksTest {
         assertTrue(magic.contains("shuffled") && magic.contains("done"), "the progress view ends done: " + magic);
         String view = nb.html("%river mapreduce files");
         assertTrue(view.contains("river-mapreduce") && view.contains("8/8") && view.contains("4/4"), "map and reduce bars, full: " + view);
+        assertTrue(nb.mimes("%river mapreduce files").containsAll(List.of("application/vnd.vegalite.v5+json", "image/svg+xml")),
+                "the job's picture is Vega-Lite with an SVG fallback: " + nb.mimes("%river mapreduce files"));
+        assertTrue(magic.contains("mapreduce timeline: 8 map, 4 shuffle, 4 reduce interval(s) on 2 engine(s)"), magic);
         assertEquals("true", nb.result("counted.equals(counts)"));
         String index = nb.result("Path index");
         assertTrue(index.matches("2 part files, first line: \\w+\t8 files"), index);

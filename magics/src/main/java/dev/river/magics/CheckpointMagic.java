@@ -24,15 +24,18 @@ import java.util.UUID;
  * %river checkpoint save             // a coordinated checkpoint now
  * %river checkpoint save --at 100    // loop VRs frozen at their 100th checkpoint() call
  * %river checkpoint list             // the checkpoints: epoch, time, VRs, size
+ * %river checkpoint timeline         // a picture: saves, restores and migrations per VR, where each VR runs now
  * %river checkpoint restore          // the newest one, onto the engines discovered (--epoch E, --engines N)
  * }</pre>
  *
- * Java: {@code Checkpoints.of(driver).show() / save() / list() / restore(engines)}.
+ * Java: {@code Checkpoints.of(driver).show() / save() / list() / history() / restore(engines)};
+ * {@code CheckpointPicture.of(history)} draws a history.
  */
 @Command(name = "checkpoint", description = "Checkpoint state inline: show (the application's VRs, queues and saved sizes),"
-        + " save (a checkpoint now), list (the checkpoints), restore (the newest, or --epoch, onto the engines).")
+        + " save (a checkpoint now), list (the checkpoints), timeline (a picture of the saves, restores and migrations per VR,"
+        + " and where each VR runs now), restore (the newest, or --epoch, onto the engines).")
 public final class CheckpointMagic implements RiverMagic {
-    @Parameters(paramLabel = "ACTION", defaultValue = "show", description = "show, save, list or restore. Default: ${DEFAULT-VALUE}")
+    @Parameters(paramLabel = "ACTION", defaultValue = "show", description = "show, save, list, timeline or restore. Default: ${DEFAULT-VALUE}")
     String action;
 
     @Option(names = "--app", paramLabel = "UUID", description = "The application (default: the one this notebook deployed).")
@@ -65,6 +68,9 @@ public final class CheckpointMagic implements RiverMagic {
             case "list" -> {
                 return CheckpointTables.epochs(cps.list());
             }
+            case "timeline" -> {
+                return CheckpointPicture.of(cps.history());
+            }
             case "save" -> {
                 if (at != null && at < 1) throw new MagicException("--at needs a call number of 1 or more");
                 Checkpoint c = cps.saveAt(at == null ? 0 : at);
@@ -76,7 +82,7 @@ public final class CheckpointMagic implements RiverMagic {
             case "restore" -> {
                 return restore(ctx.session(), cps);
             }
-            default -> throw new MagicException("unknown action '" + action + "': use show, save, list or restore");
+            default -> throw new MagicException("unknown action '" + action + "': use show, save, list, timeline or restore");
         }
     }
 

@@ -8,6 +8,13 @@ import java.util.Map;
 final class Json {
     private Json() {}
 
+    /** A JSON object with its keys in the order given (Map.of has none: a spec would change from run to run). */
+    static Map<String, Object> obj(Object... kv) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+
     static String write(Object v) {
         StringBuilder b = new StringBuilder();
         write(b, v);

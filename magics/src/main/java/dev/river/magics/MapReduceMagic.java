@@ -22,7 +22,9 @@ import java.util.Set;
 /**
  * {@code %river mapreduce INPUT --map FN [--combine FN] --reduce FN ...}: a MapReduce job on the
  * engines, with live progress (maps, bytes shuffled, reduces); the value shows the first results and
- * {@code --out NAME} keeps them all in a variable. Java: {@code MapReduce.from(items).map(fn)...run(trickle)}.
+ * {@code --out NAME} keeps them all in a variable. After the job, its picture: phases per engine over time
+ * and the bytes shuffled between engines ({@link MapReducePicture}, again with {@code %river timeline}).
+ * Java: {@code MapReduce.from(items).map(fn)...run(trickle)}.
  *
  * <pre>{@code
  * %river mapreduce files --files --map words --combine Long::sum --reduce sum --partitions 4 --out counts
@@ -129,6 +131,7 @@ public final class MapReduceMagic implements RiverMagic {
                 result = running.result();
             } finally {
                 view.show(running.progress());
+                ctx.display().show(MapReducePicture.of(running));     // failed jobs too: where did it stop?
             }
             last = running.progress();
         }

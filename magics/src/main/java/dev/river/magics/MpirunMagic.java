@@ -63,6 +63,7 @@ public final class MpirunMagic implements RiverMagic {
         if (timeout != null) o.timeout(Duration.ofSeconds(timeout));
         Mpirun.Result r = o.run(program.getName(), program.getClassLoader(), args.toArray(String[]::new));
         if (out != null) ctx.define(out, Mpirun.Result.class.getCanonicalName(), r);
+        ctx.display().show(MpiPicture.of(r.traffic()));       // failed runs too: who talked to whom before it failed
         if (!r.ok()) throw new MagicException("mpirun: " + r.failure() + " (exit code " + r.exitCode() + ")");
         return Rich.text(np + " rank" + (np == 1 ? "" : "s") + " of " + program.getSimpleName() + " ended well"
                 + (out == null ? "" : "; the result is in " + out));

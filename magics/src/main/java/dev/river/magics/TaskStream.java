@@ -4,12 +4,13 @@ import dev.river.trickle.TaskRecord;
 import dev.river.trickle.Work;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+
+import static dev.river.magics.Json.obj;
 
 /**
  * The task stream of a Trickle {@code forkwork} or {@code map}: one lane per engine core, one bar per
@@ -91,71 +92,28 @@ public final class TaskStream {
             v.put("task", r.task());
             v.put("items", r.firstItem() == r.lastItem() ? String.valueOf(r.firstItem()) : r.firstItem() + "–" + r.lastItem());
             v.put("start", r.startMillis());
-            // a bar at least a pixel wide, so instant tasks still show
-            v.put("end", Math.max(r.endMillis(), r.startMillis() + endMs / 600));
+            v.put("end", LaneChart.visibleEnd(r.startMillis(), r.endMillis(), endMs));
             v.put("ms", r.endMillis() - r.startMillis());
             v.put("status", r.status() == TaskRecord.Status.OK ? "ok" : "failed");
             values.add(v);
         }
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("$schema", "https://vega.github.io/schema/vega-lite/v5.json");
-        spec.put("title", title + " task stream");
-        spec.put("width", 560);
-        spec.put("height", Math.max(40, 22 * lanes.size()));
-        spec.put("data", obj("values", values));
-        spec.put("mark", obj("type", "bar", "cornerRadius", 1));
-        Map<String, Object> enc = new LinkedHashMap<>();
-        enc.put("y", obj("field", "lane", "type", "nominal", "sort", lanes, "title", "engine and core"));
-        enc.put("x", obj("field", "start", "type", "quantitative", "title", "ms since start",
-                "scale", obj("domain", List.of(0, Math.max(endMs, 1)))));
-        enc.put("x2", obj("field", "end"));
-        enc.put("color", obj("field", "status", "type", "nominal", "title", "status",
-                "scale", obj("domain", List.of("ok", "failed"), "range", List.of(OK, FAILED))));
-        enc.put("tooltip", List.of(obj("field", "task", "type", "quantitative"), obj("field", "items", "type", "nominal"),
-                obj("field", "engine", "type", "nominal"), obj("field", "ms", "type", "quantitative", "format", ".1f"),
-                obj("field", "status", "type", "nominal")));
-        spec.put("encoding", enc);
-        return Json.write(spec);
-    }
-
-    /** A JSON object with its keys in the order given (Map.of has none: the spec would change from run to run). */
-    private static Map<String, Object> obj(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
-        return m;
+        return Json.write(LaneChart.vegaLite(title + " task stream", "engine and core", lanes, endMs, "ms since start", values,
+                obj("field", "status", "type", "nominal", "title", "status",
+                        "scale", obj("domain", List.of("ok", "failed"), "range", List.of(OK, FAILED))),
+                List.of(obj("field", "task", "type", "quantitative"), obj("field", "items", "type", "nominal"),
+                        obj("field", "engine", "type", "nominal"), obj("field", "ms", "type", "quantitative", "format", ".1f"),
+                        obj("field", "status", "type", "nominal"))));
     }
 
     private static String svg(String title, List<TaskRecord> tasks, List<String> lanes, double endMs) {
-        int left = 150, right = 20, top = 30, laneH = 22, plotW = 560;
-        int height = top + Math.max(1, lanes.size()) * laneH + 40;
-        Svg s = new Svg(left + plotW + right, height);
-        double span = Math.max(endMs, 1);
-        s.text(left, 18, title + " task stream", "start", 13);
-        Map<String, Integer> row = new LinkedHashMap<>();
-        for (int i = 0; i < lanes.size(); i++) {
-            row.put(lanes.get(i), i);
-            s.text(left - 6, top + i * laneH + laneH * 0.65, lanes.get(i), "end", 11);
-            if (i % 2 == 1) s.rect(left, top + i * laneH, plotW, laneH, "#f4f4f4", null);
-        }
-        List<TaskRecord> ordered = new ArrayList<>(tasks);
-        ordered.sort(Comparator.comparingLong(TaskRecord::startNanos));
-        for (TaskRecord r : ordered) {
-            int i = row.get(lane(r));
-            double x = left + plotW * r.startMillis() / span;
-            double w = Math.max(1, plotW * (r.endMillis() - r.startMillis()) / span - 1);
-            s.rect(x, top + i * laneH + 3, w, laneH - 6, r.status() == TaskRecord.Status.OK ? OK : FAILED,
+        Svg s = new Svg(LaneChart.LEFT + LaneChart.PLOT_W + LaneChart.RIGHT, LaneChart.svgHeight(lanes.size()));
+        List<LaneChart.Bar> bars = new ArrayList<>(tasks.size());
+        for (TaskRecord r : tasks) {
+            bars.add(new LaneChart.Bar(lane(r), r.startMillis(), r.endMillis(), r.status() == TaskRecord.Status.OK ? OK : FAILED,
                     String.format(Locale.ROOT, "task %d, items %d-%d on %s: %.1f ms%s", r.task(), r.firstItem(), r.lastItem(),
-                            r.engine(), r.endMillis() - r.startMillis(), r.status() == TaskRecord.Status.OK ? "" : " (failed)"));
+                            r.engine(), r.endMillis() - r.startMillis(), r.status() == TaskRecord.Status.OK ? "" : " (failed)")));
         }
-        double axis = top + Math.max(1, lanes.size()) * laneH;
-        s.line(left, axis, left + plotW, axis, "#333");
-        double step = Svg.step(span, 6);
-        for (double t = 0; t <= span + 1e-9; t += step) {
-            double x = left + plotW * t / span;
-            s.line(x, axis, x, axis + 4, "#333");
-            s.text(x, axis + 16, step >= 1 ? String.format(Locale.ROOT, "%.0f", t) : String.format(Locale.ROOT, "%.2f", t), "middle", 10);
-        }
-        s.text(left + plotW / 2.0, axis + 32, "ms since start", "middle", 11);
+        LaneChart.svg(s, 0, title + " task stream", lanes, bars, endMs, "ms since start");
         return s.toString();
     }
 }

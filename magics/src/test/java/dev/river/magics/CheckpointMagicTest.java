@@ -100,7 +100,7 @@ class CheckpointMagicTest {
         CheckpointException running = assertThrows(CheckpointException.class, () -> magics.run("checkpoint restore" + d, null, ctx));
         assertTrue(running.getMessage().contains("still runs"), running.getMessage());
         MagicException bad = assertThrows(MagicException.class, () -> magics.run("checkpoint undo" + d, null, ctx));
-        assertTrue(bad.getMessage().contains("show, save, list or restore"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("show, save, list, timeline or restore"), bad.getMessage());
 
         // The engines die; the notebook starts new ones and restores the checkpoint onto them.
         CountDownLatch lost = new CountDownLatch(2);
@@ -118,6 +118,20 @@ class CheckpointMagicTest {
         }
         Rich after = (Rich) magics.run("checkpoint show" + d, null, ctx);
         assertEquals(4, after.text().lines().filter(l -> l.contains("receiving")).count(), after.text());
+
+        Rich picture = (Rich) magics.run("checkpoint timeline" + d, null, ctx);
+        assertEquals(List.of(Rich.TEXT, Rich.VEGA_LITE, Rich.SVG), List.copyOf(picture.data().keySet()), "Vega-Lite and SVG in one bundle");
+        assertTrue(picture.text().startsWith("checkpoint timeline: 4 VR(s), 1 save(s), 1 restore(s), 0 migration(s); 4 running now"),
+                picture.text());
+        List<String> now = session.engines().stream().map(dev.river.core.VmInfo::address).toList();
+        for (VrId t : tallies) {
+            String line = picture.text().lines().filter(l -> l.startsWith(t.uuid().toString().substring(0, 8))).findFirst().orElseThrow();
+            assertTrue(now.contains(line.substring(line.indexOf(": on ") + 5)), "runs on one of the new engines: " + line + " " + now);
+        }
+        String svg = picture.data().get(Rich.SVG);
+        assertEquals(4, svg.split("saved in epoch 1 on ", -1).length - 1, "a save bar per VR");
+        assertEquals(4, svg.split("restored from epoch 1 onto ", -1).length - 1, "a restore bar per VR");
+        assertTrue(picture.data().get(Rich.VEGA_LITE).contains("\"hconcat\""), "the timeline beside where each VR runs now");
         for (VrId t : tallies) driver.send(t, "stop", true);
     }
 }

@@ -125,11 +125,26 @@ class MapReduceMagicTest {
         assertTrue(r.text().contains(expected.size() + " keys, the first 20 shown") && r.text().contains("all in counts"), r.text());
         assertTrue(r.html().contains("<table"), "a table of the first results");
         assertTrue(nb.targets.get("words").get(0).equals("dev.river.mapreduce.Mapper<String, String, Long>"), nb.targets.get("words").toString());
-        Rich end = nb.shown.get(nb.shown.size() - 1);
+        Rich end = lastProgress(nb);
         assertTrue(end.text().contains("map 6/6") || end.text().matches("(?s).*map (\\d+)/\\1.*"), end.text());
         assertTrue(end.text().contains("reduce 3/3") && end.text().contains("done"), end.text());
         assertTrue(end.html().contains("shuffled") && end.html().contains("reduce"), end.html());
-        assertTrue(nb.shown.size() >= 2, "the progress was redrawn while the job ran");
+        assertTrue(nb.shown.size() >= 3, "the progress was redrawn while the job ran, then the picture drawn");
+
+        Rich picture = nb.shown.get(nb.shown.size() - 1);
+        assertEquals(List.of(Rich.TEXT, Rich.VEGA_LITE, Rich.SVG), List.copyOf(picture.data().keySet()), "Vega-Lite and SVG in one bundle");
+        assertTrue(picture.text().matches("mapreduce timeline: (\\d+) map, 3 shuffle, 3 reduce interval\\(s\\) on 2 engine\\(s\\) in \\d+ ms, .* shuffled"),
+                picture.text());
+        String vl = picture.data().get(Rich.VEGA_LITE);
+        assertTrue(vl.startsWith("{\"$schema\":\"https://vega.github.io/schema/vega-lite/v5.json\"") && vl.contains("\"vconcat\""), vl);
+        assertTrue(picture.data().get(Rich.SVG).contains("bytes shuffled between engines"), "the shuffle matrix is drawn");
+        assertEquals(picture.text(), ((Rich) magics.run("timeline", null, nb)).text(), "%river timeline draws the newest job again");
+    }
+
+    /** The last progress view shown (the picture comes after it). */
+    static Rich lastProgress(Notebook nb) {
+        for (int i = nb.shown.size() - 1; i >= 0; i--) if (nb.shown.get(i).text().startsWith("mapreduce on ")) return nb.shown.get(i);
+        throw new AssertionError("no progress shown: " + nb.shown);
     }
 
     @Test
@@ -164,7 +179,8 @@ class MapReduceMagicTest {
         MapReduceException e = assertThrows(MapReduceException.class,
                 () -> magics.run("mapreduce files --files --map broken --reduce sum", null, nb));
         assertTrue(e.where().matches("split \\d of 6 .*the line at byte \\d+ .*"), e.where());
-        Rich end = nb.shown.get(nb.shown.size() - 1);
+        Rich end = lastProgress(nb);
+        assertTrue(nb.shown.get(nb.shown.size() - 1).text().contains("failed or lost"), "the picture shows where it failed");
         assertTrue(end.text().contains("failed") && end.html().contains("(failed)"), end.text());
     }
 

@@ -139,6 +139,16 @@ public final class CommCore {
         body.run(nextTag());
     }
 
+    /** Runs blocking collective {@code name} (the MPI method) with the next tag, counting its time. */
+    public void run(String name, Collective body) {
+        long start = System.nanoTime();
+        try {
+            body.run(nextTag());
+        } finally {
+            rank.fabric.traffic.collective(name, System.nanoTime() - start);
+        }
+    }
+
     /** The tag of the next collective on this communicator (same sequence on every member). */
     synchronized int nextTag() {
         int t = nextCollective;

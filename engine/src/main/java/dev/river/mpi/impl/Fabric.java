@@ -57,6 +57,8 @@ public final class Fabric implements AutoCloseable {
     final Handshake handshake;                   // checks under mu
     final Inbound inbound = new Inbound(this);           // reading sockets; runs under mu
     final Outbound outbound = new Outbound(this);         // sending; runs under mu
+    /** What this rank sent and how long its collectives took (for mpirun's traffic picture). */
+    public final TrafficCounter traffic;
     private final Receiving receiving = new Receiving(this);
     private final Progress progress = new Progress(this);
     final Selector selector;
@@ -77,6 +79,7 @@ public final class Fabric implements AutoCloseable {
      * (none for a job of one rank) and registers with the JVM's other ranks.
      */
     public Fabric(String job, int rank, int size, byte[] secret, String host) {
+        this.traffic = new TrafficCounter(size);
         this.job = job;
         this.rank = rank;
         this.size = size;
@@ -139,6 +142,7 @@ public final class Fabric implements AutoCloseable {
         mu.lock();
         try {
             checkAlive();
+            traffic.sent(dest, data.totalBytes());
             return outbound.isend(ctx, src, tag, dest, data, mode);
         } finally {
             mu.unlock();
