@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -45,7 +46,7 @@ final class RankVr extends VirtualResource {
         try {
             fabric = new Fabric(s.job(), s.rank(), s.size(), s.secret(), vm().host());
         } catch (MpiError e) {
-            report(s, 1, e.getMessage(), false, false, false);
+            report(s, 1, e.getMessage(), false, false, false, null);
             return;
         }
         send(parent(), "mpi", "ready", "job", s.job(), "rank", s.rank(), "endpoint", fabric.endpoint());
@@ -55,7 +56,7 @@ final class RankVr extends VirtualResource {
             endpoints = start.get("endpoints");
         } catch (RiverException e) {
             fabric.shutdown();
-            report(s, STOPPED, "stopped before it started", false, false, true);
+            report(s, STOPPED, "stopped before it started", false, false, true, null);
             return;
         }
         fabric.wire(endpoints);
@@ -149,18 +150,19 @@ final class RankVr extends VirtualResource {
         }
     }
 
-    private void report(Spec s, int status, String reason, boolean initialized, boolean finalized, boolean stopped) {
-        send(parent(), "mpi", "exit", "job", s.job(), "rank", s.rank(), "status", status, "reason", reason == null ? "" : reason,
-                "initialized", initialized, "finalized", finalized, "stopped", stopped);
-    }
-
-    /** As above, with what the rank sent and spent in collectives (a rank that ran). */
+    /**
+     * Tells the launcher how the rank ended; a rank that ran ({@code traffic} not null) adds what it sent
+     * and spent in collectives.
+     */
     private void report(Spec s, int status, String reason, boolean initialized, boolean finalized, boolean stopped,
                         TrafficCounter traffic) {
-        send(parent(), "mpi", "exit", "job", s.job(), "rank", s.rank(), "status", status, "reason", reason == null ? "" : reason,
-                "initialized", initialized, "finalized", finalized, "stopped", stopped,
-                "sentMessages", traffic.messages(), "sentBytes", traffic.bytes(), "collectives", traffic.collectiveNames(),
-                "collectiveCalls", traffic.collectiveCalls(), "collectiveNanos", traffic.collectiveNanos());
+        List<Object> exit = new ArrayList<>(Arrays.asList("mpi", "exit", "job", s.job(), "rank", s.rank(), "status", status,
+                "reason", reason == null ? "" : reason, "initialized", initialized, "finalized", finalized, "stopped", stopped));
+        if (traffic != null) {
+            exit.addAll(List.of("sentMessages", traffic.messages(), "sentBytes", traffic.bytes(), "collectives", traffic.collectiveNames(),
+                    "collectiveCalls", traffic.collectiveCalls(), "collectiveNanos", traffic.collectiveNanos()));
+        }
+        send(parent(), exit.toArray());
     }
 
     /** "IllegalStateException: boom (at Pi.main(Pi.java:12))". */
