@@ -10,6 +10,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,6 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * one up by one chunk, not by 64 MiB. A small message whose channel (its sending VR) has a large one
  * queued waits behind it instead, so each channel stays FIFO on the wire.
  *
+ * <p>Small messages are copied into one direct staging buffer and leave in one write per batch. A
+ * lone message is written at once by its sender; the messages of a burst wait for the end of the burst
+ * (see {@link #offer}), so that a stream costs one system call per batch rather than per message.
+ *
  * <p>Everything mutable is guarded by {@link #lock}; the counters read by {@link #describe} are volatile.
  */
 final class Link {
@@ -35,14 +40,17 @@ final class Link {
     private static final int CONNECT_TIMEOUT_MS = 20_000;
     private static final long RETRY_FIRST_MS = 20, RETRY_CAP_MS = 2000;
     /**
-     * Messages queued closer together than this ({@code -Driver.burst.ns}) are a burst, written in batches
-     * by the network thread. Off by default: on the 2-core machine the figures were measured on, the
-     * extra thread cost more than the saved system calls (docs/benchmarks.md). Batching happens anyway
-     * whenever the socket is full: then senders only queue and the network thread writes in batches.
+     * A VR's message sent sooner than this after the last write to the same peer ({@code -Driver.burst.ns})
+     * is part of a burst: it is not written at once but batched (see {@link #offer}). A loopback write
+     * costs 6-7 µs of system call on the development machine, whatever its size up to a few KiB, so a
+     * stream of small messages written one by one is bound by system calls, not by the wire. A
+     * request-response exchange is never a burst: the answer takes longer than this to come back.
      */
-    private static final long BURST_NANOS = Long.getLong("river.burst.ns", 0);
-    /** Small messages written in one gathering write at most. */
-    private static final int MAX_BATCH = 256;
+    private static final long BURST_NANOS = Long.getLong("river.burst.ns", 20_000);
+    /** A batch is written once this many bytes of small messages wait, without waiting for its sender to block. */
+    private static final int BATCH_BYTES = 32 * 1024;
+    /** Staging buffer for small messages: one direct buffer, so a batch is one write of one buffer. */
+    private static final int OUT_CAPACITY = 256 * 1024;
 
     final String address;
     private final Transport transport;
@@ -53,15 +61,24 @@ final class Link {
     private SelectionKey key;              // the network thread's registration, once it had to finish a write
     private boolean connecting;
     private boolean closed;
-    private final ArrayDeque<ByteBuffer> small = new ArrayDeque<>();
+    private final ArrayDeque<byte[][]> small = new ArrayDeque<>();     // small messages not yet staged, in order
+    private int smallBytes;                                             // their size on the wire
+    private final ArrayDeque<byte[][]> staged = new ArrayDeque<>();     // small messages copied into out, not all written yet
+    private int headWritten;                                            // bytes of staged.peek() already written
+    private ByteBuffer out;                                             // write mode: staged bytes not yet written; made on first use
     private final ArrayDeque<Bulk> bulk = new ArrayDeque<>();
     private final Map<Object, Integer> bulkChannels = new HashMap<>();   // channel -> its messages in the bulk queue
-    private ByteBuffer[] current;          // the unit being written, possibly in part
-    private Bulk currentOwner;             // the large message current belongs to (null: small messages)
-    private int currentCount;              // small messages in current
+    private ByteBuffer[] chunk;            // a large message's chunk being written, possibly in part (the wire is mid-chunk)
     private boolean netWriting;            // the network thread is to write what is queued: senders only queue
-    private long lastOffer;                // System.nanoTime() of the last message queued
+    private boolean deferred;              // a burst's batch waits for its sender to block, to fill, or for the Flusher
+    private boolean watched;               // the Flusher has this link on its list
+    private long lastWrite;                // System.nanoTime() when a sender or flush last wrote
+    private long lastOffer;                // System.nanoTime() when a message was last queued
+    private long deferredSince;            // System.nanoTime() when the deferred batch started
     private long retryMs = RETRY_FIRST_MS;
+
+    /** Per thread: links holding a batch this thread deferred, written before the thread waits (see {@link #flushOwed}). */
+    private static final ThreadLocal<ArrayList<Link>> OWED = ThreadLocal.withInitial(() -> new ArrayList<>(2));
 
     private volatile int queued;
     private volatile long sent;
@@ -139,18 +156,25 @@ final class Link {
     /**
      * Queues a message and, when the connection is up and no one else is writing, writes it at once on
      * the calling thread (non-blocking: what the socket does not take now, the network thread finishes).
+     *
+     * <p>A VR's small message in a burst (see {@link #BURST_NANOS}) is batched instead: it waits until the
+     * sending thread is about to wait for a message itself ({@link #flushOwed}), until {@link #BATCH_BYTES}
+     * are waiting, or until the {@link Flusher}'s next round, whichever comes first; then the whole batch
+     * goes in one write. So a stream of sends costs one system call per batch, and an exchange of
+     * requests and answers none extra: the sender writes its last request when it waits for an answer.
      */
     void offer(Object channel, byte[][] frames) {
-        long size = Wire.size(frames);
-        ByteBuffer whole = size <= Wire.SMALL_LIMIT ? Wire.small(frames) : null;
+        boolean isSmall = Wire.size(frames) <= Wire.SMALL_LIMIT;
         lock.lock();
         try {
             if (closed) return;
-            if (whole != null && (channel == null || !bulkChannels.containsKey(channel))) {
-                small.add(whole);
+            if (isSmall && (channel == null || !bulkChannels.containsKey(channel))) {
+                small.add(frames);
+                smallBytes += Wire.smallSize(frames);
             } else {
-                bulk.add(new Bulk(channel, frames, whole));
+                bulk.add(new Bulk(channel, frames, isSmall ? Wire.small(frames) : null));
                 if (channel != null) bulkChannels.merge(channel, 1, Integer::sum);
+                isSmall = false;
             }
             queued++;
             if (ch == null) {
@@ -159,12 +183,77 @@ final class Link {
             }
             if (netWriting) return;   // the network thread writes what is queued, in batches
             long now = System.nanoTime();
-            boolean burst = now - lastOffer < BURST_NANOS;
             lastOffer = now;
-            // In a burst (sends closer together than a write system call takes) the network thread writes
-            // them in batches, one gathering write each; a lone message is written at once, here.
-            // An interrupted thread would close the channel by writing to it: leave that to the network thread too.
-            if (burst || Thread.currentThread().isInterrupted() || !pump()) needNetwork();
+            if (isSmall && channel != null && now - lastWrite < BURST_NANOS && smallBytes < BATCH_BYTES) {
+                if (!deferred) defer(now);
+                return;
+            }
+            write();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Holds this burst's batch back until its sender waits, it fills, or the Flusher comes round. Under lock. */
+    private void defer(long now) {
+        deferred = true;
+        deferredSince = now;
+        ArrayList<Link> owed = OWED.get();
+        if (!owed.contains(this)) owed.add(this);
+        if (!watched) {
+            watched = true;
+            transport.flusher().watch(this);
+        }
+    }
+
+    /** Writes what is queued now, on the calling thread. Under lock, connected, network thread not writing. */
+    private void write() {
+        deferred = false;
+        // An interrupted thread would close the channel by writing to it: leave that to the network thread.
+        if (Thread.currentThread().isInterrupted() || !pump()) needNetwork();
+        lastWrite = System.nanoTime();
+    }
+
+    /**
+     * Writes the batches the calling thread deferred: called before a thread waits for a message, so a
+     * burst's last messages leave when the sender has nothing more to send.
+     */
+    static void flushOwed() {
+        ArrayList<Link> owed = OWED.get();
+        if (owed.isEmpty()) return;
+        for (Link l : owed) l.flush();
+        owed.clear();
+    }
+
+    /** Writes the batch the calling thread deferred, now. */
+    private void flush() {
+        lock.lock();
+        try {
+            if (!deferred || closed) return;
+            deferred = false;
+            if (ch != null && !netWriting) write();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The Flusher's round: writes a deferred batch whose sender has paused, or that has waited
+     * {@link Flusher#MAX_DEFER_NANOS}; true to be looked at again next round. While the sender is still
+     * sending it writes its own batches, and the Flusher keeps off its lock.
+     */
+    boolean flushRound(long now) {
+        if (!lock.tryLock()) return true;
+        try {
+            if (!deferred || closed) {
+                watched = false;
+                return false;
+            }
+            if (now - lastOffer < Flusher.ROUND_NANOS / 2 && now - deferredSince < Flusher.MAX_DEFER_NANOS) return true;
+            watched = false;
+            deferred = false;
+            if (ch != null && !netWriting) write();
+            return false;
         } finally {
             lock.unlock();
         }
@@ -174,35 +263,63 @@ final class Link {
     private boolean pump() {
         try {
             while (true) {
-                if (current == null) {
-                    if (!small.isEmpty()) {   // every waiting small message in one gathering write
-                        currentCount = Math.min(small.size(), MAX_BATCH);
-                        current = new ByteBuffer[currentCount];
-                        for (int i = 0; i < currentCount; i++) current[i] = small.poll();
-                        currentOwner = null;
-                    } else if (!bulk.isEmpty()) {
-                        currentOwner = bulk.peek();
-                        current = currentOwner.next();
-                    } else {
-                        return true;
+                if (chunk != null) {   // the wire is inside a large message's chunk: finish it first
+                    ch.write(chunk);
+                    if (chunk[chunk.length - 1].hasRemaining()) return false;
+                    chunk = null;
+                    Bulk owner = bulk.peek();
+                    if (owner.done()) {
+                        bulk.poll();
+                        if (owner.channel != null) bulkChannels.computeIfPresent(owner.channel, (k, n) -> n == 1 ? null : n - 1);
+                        finished(1);
                     }
                 }
-                ch.write(current);
-                if (current[current.length - 1].hasRemaining()) return false;
-                if (currentOwner == null) {
-                    finished(currentCount);
-                } else if (currentOwner.done()) {
-                    bulk.poll();
-                    if (currentOwner.channel != null) bulkChannels.computeIfPresent(currentOwner.channel, (k, n) -> n == 1 ? null : n - 1);
-                    finished(1);
+                stage();
+                if (out != null && out.position() > 0) {   // every waiting small message in one write
+                    out.flip();
+                    int n = ch.write(out);
+                    boolean rest = out.hasRemaining();
+                    out.compact();
+                    written(n);
+                    if (rest) return false;
+                    continue;
                 }
-                current = null;
-                currentOwner = null;
+                if (bulk.isEmpty()) return true;
+                chunk = bulk.peek().next();   // then one chunk of a large message, so both make progress
             }
         } catch (IOException e) {
             broken(e);
             return true;   // nothing to write until the new connection is up
         }
+    }
+
+    /** Copies waiting small messages into the staging buffer while they fit. Under lock. */
+    private void stage() {
+        if (small.isEmpty()) return;
+        if (out == null) out = ByteBuffer.allocateDirect(OUT_CAPACITY);
+        byte[][] m;
+        while ((m = small.peek()) != null) {
+            int size = Wire.smallSize(m);
+            if (size > out.remaining()) {
+                if (out.position() == 0) throw new IllegalStateException("a small message of " + size + " bytes exceeds the staging buffer");
+                return;
+            }
+            Wire.putSmall(out, m);
+            staged.add(small.poll());
+            smallBytes -= size;
+        }
+    }
+
+    /** {@code n} more staged bytes reached the socket: retires the messages now written whole. Under lock. */
+    private void written(int n) {
+        int left = headWritten + n;
+        byte[][] m;
+        while ((m = staged.peek()) != null && Wire.smallSize(m) <= left) {
+            left -= Wire.smallSize(m);
+            staged.poll();
+            finished(1);
+        }
+        headWritten = left;
     }
 
     private void finished(int n) {
@@ -217,23 +334,23 @@ final class Link {
         transport.wantWrite(this);
     }
 
-    /** The connection failed: put the unit in progress back whole, connect again (the peer drops what it got in part). Under lock. */
+    /**
+     * The connection failed: put what was written in part back whole, connect again (the peer drops what
+     * it got in part; a message written whole but lost with the connection is sent again, and the
+     * receiving queue drops the copy if the first one arrived). Under lock.
+     */
     private void broken(IOException e) {
         lastFailure = e.toString();
         failures++;
         LOG.log(System.Logger.Level.DEBUG, "connection to " + address + " failed: " + e + "; reconnecting");
-        if (current != null) {
-            if (currentOwner != null) {
-                currentOwner.restart();
-            } else {
-                for (int i = current.length - 1; i >= 0; i--) {   // back in front, in order
-                    current[i].rewind();
-                    small.addFirst(current[i]);
-                }
-            }
-            current = null;
-            currentOwner = null;
+        while (!staged.isEmpty()) {   // back in front, in order
+            byte[][] m = staged.pollLast();
+            small.addFirst(m);
+            smallBytes += Wire.smallSize(m);
         }
+        headWritten = 0;
+        if (out != null) out.clear();
+        chunk = null;
         for (Bulk b : bulk) b.restart();   // only the head can have started; restarting the rest is harmless
         netWriting = false;
         closeChannel();
@@ -371,8 +488,10 @@ final class Link {
             closed = true;
             if (queued > 0) LOG.log(System.Logger.Level.INFO, "dropped " + queued + " message(s) queued for " + address);
             small.clear();
+            staged.clear();
             bulk.clear();
-            current = null;
+            chunk = null;
+            deferred = false;
             closeChannel();
         } finally {
             lock.unlock();

@@ -21,7 +21,7 @@ public final class Message {
     Message(VrId src, VrId dest, Map<String, Object> attributes) {
         this.src = src;
         this.dest = dest;
-        this.attributes = Collections.unmodifiableMap(attributes);
+        this.attributes = attributes instanceof dev.river.sfm.AttributeMap ? attributes : Collections.unmodifiableMap(attributes);
     }
 
     /** The sending VR. */

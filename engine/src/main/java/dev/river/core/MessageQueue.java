@@ -2,16 +2,11 @@ package dev.river.core;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,28 +14,16 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One VR's message queue with selective receive.
  *
- * <p>Threads: the VM's network thread (and local senders) append; the VR's own threads take. Takers
+ * <p>Threads: the VM's reader threads (and local senders) append; the VR's own threads take. Takers
  * decode and match messages <em>without</em> holding the lock, because decoding may fetch classes over
  * the network, which needs the network thread, which needs this lock to append. The list is singly
  * linked with lazy removal: a taken node is marked, and unlinked only while it has a successor, so a
  * taker parked at the tail never loses its place.
  *
- * <p>Messages carry their position on the channel from their sender ({@link Channels}). The queue
- * appends each sender's messages in that order and drops copies of ones it already has, so a sender's
- * messages arrive in order and exactly once even when some take a detour (forwarded from the old VM of
- * a VR that migrated) and later ones the direct route. A message that arrives ahead of a missing one is
- * held back until the gap fills; a gap that stays open for {@link #GAP_NANOS} (the missing message was
- * lost with a VM) is skipped with a warning, so one lost message never blocks a channel for good.
+ * <p>Messages carry their position on the channel from their sender ({@link Channels}); a
+ * {@link ChannelOrder} puts each sender's messages through in that order and exactly once.
  */
 final class MessageQueue {
-    private static final System.Logger LOG = System.getLogger(MessageQueue.class.getName());
-    static final long GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("river.gap.timeout.ms", 10_000));
-
-    /** Messages from one sender that arrived ahead of a missing predecessor, by sequence number. */
-    private static final class Holdback {
-        final TreeMap<Long, Envelope> waiting = new TreeMap<>();
-        long since;   // System.nanoTime() when the current gap opened
-    }
 
     private static final class Node {
         /** Null once taken: a taken node may stay linked for a while, its payload must not. */
@@ -64,18 +47,16 @@ final class MessageQueue {
     private int garbage;                             // taken but still linked; guarded by lock
     private long bytes;                              // encoded size of queued messages; guarded by lock
     private final List<RiverException> alerts = new ArrayList<>();   // guarded by lock
-    /** Per sender UUID: the highest sequence number appended in order. Guarded by lock. */
-    private final Map<UUID, Long> delivered = new HashMap<>();
-    /** Per sender UUID: messages held back behind a gap. Guarded by lock. */
-    private final Map<UUID, Holdback> held = new HashMap<>();
-    /** Senders whose next message starts a new count, whatever its number (see {@link #restore}). Guarded by lock. */
-    private final Set<UUID> resync = new HashSet<>();
+    /** Each sender's order (seq numbers, copies, gaps). Guarded by lock. */
+    private final ChannelOrder order = new ChannelOrder(this::link);
     /** Once the owner has moved to another VM: where arriving messages go instead. Guarded by lock. */
     private Consumer<Envelope> forward;
     private final ClassLoader loader;
 
     private final SafePoint safePoint = new SafePoint(this::wake);
     private int waiters;                             // takers waiting for a message; guarded by lock
+    private int sleepers;                            // threads awaiting `changed` (takers and awaitDelivered); guarded by lock
+    private volatile int alertCount;                 // alerts.size(), read without the lock on every send and receive
 
     MessageQueue(ClassLoader loader) {
         this.loader = loader;
@@ -83,36 +64,38 @@ final class MessageQueue {
 
     /** Appends; false (and nothing queued) when the message would take the queue past {@code limitBytes}. */
     boolean offer(Envelope env, long limitBytes) {
+        return offer(env, limitBytes, false);
+    }
+
+    /**
+     * As {@link #offer(Envelope, long)}; with {@code lateWake} a taker parked on this queue is woken only
+     * at the calling thread's next {@link #wakeDeferred}, so a reader thread that delivers a batch of
+     * messages wakes each receiver once per batch rather than once per message.
+     */
+    boolean offer(Envelope env, long limitBytes, boolean lateWake) {
         lock.lock();
         try {
             if (forward == null && bytes + env.size() > limitBytes && size > 0) {
-                skip(env);
+                order.skip(env);
+                changed.signalAll();
                 return false;
             }
-            append(env);
+            append(env, lateWake);
             return true;
         } finally {
             lock.unlock();
         }
     }
 
-    /** A refused message is gone for good: its sender's later messages must not wait for it. Under lock. */
-    private void skip(Envelope env) {
-        if (env.seq == 0) return;
-        UUID src = env.src.uuid();
-        if (env.seq != delivered.getOrDefault(src, 0L) + 1) return;   // early or a copy: never counted anyway
-        long last = env.seq;
-        Holdback h = held.get(src);
-        if (h != null) {
-            Envelope next;
-            while ((next = h.waiting.remove(last + 1)) != null) {
-                link(next);
-                last++;
-            }
-            if (h.waiting.isEmpty()) held.remove(src);
-        }
-        delivered.put(src, last);
-        changed.signalAll();
+    /** Per thread: queues with a deferred wake-up (see {@link #offer(Envelope, long, boolean)}). */
+    private static final ThreadLocal<ArrayList<MessageQueue>> LATE = ThreadLocal.withInitial(ArrayList::new);
+
+    /** Wakes the takers of every queue the calling thread appended to with a late wake-up. */
+    static void wakeDeferred() {
+        ArrayList<MessageQueue> late = LATE.get();
+        if (late.isEmpty()) return;
+        for (MessageQueue q : late) q.wake();
+        late.clear();
     }
 
     long bytes() {
@@ -150,73 +133,31 @@ final class MessageQueue {
     }
 
     void append(Envelope env) {
+        append(env, false);
+    }
+
+    private void append(Envelope env, boolean lateWake) {
         lock.lock();
         try {
             if (forward != null) {
                 forward.accept(env);   // under the lock, so forwarded messages keep their arrival order
                 return;
             }
-            releaseExpiredGaps();
+            order.releaseExpiredGaps();
             if (env.seq == 0) {
                 link(env);
             } else {
-                sequence(env);
+                order.arrive(env);
             }
-            changed.signalAll();
+            if (sleepers == 0) return;   // a taker that is not parked finds it by itself (it reads the list without the lock)
+            if (!lateWake) {
+                changed.signalAll();
+            } else {
+                ArrayList<MessageQueue> late = LATE.get();
+                if (!late.contains(this)) late.add(this);
+            }
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Appends {@code env} in its sender's order: drops a copy, holds back one that is early. Under lock. */
-    private void sequence(Envelope env) {
-        UUID src = env.src.uuid();
-        long last = delivered.getOrDefault(src, 0L);
-        boolean restart = resync.remove(src);
-        if (restart) last = env.seq - 1;
-        if (env.seq <= last) {
-            LOG.log(System.Logger.Level.DEBUG, "dropped a second copy of message " + env.seq + " from " + env.src);
-            return;
-        }
-        if (env.seq != last + 1) {
-            Holdback h = held.computeIfAbsent(src, k -> new Holdback());
-            if (h.waiting.isEmpty()) h.since = System.nanoTime();
-            h.waiting.put(env.seq, env);
-            return;
-        }
-        link(env);
-        last = env.seq;
-        Holdback h = held.get(src);
-        if (h != null) {
-            Envelope next;
-            while ((next = h.waiting.remove(last + 1)) != null) {
-                link(next);
-                last++;
-            }
-            if (h.waiting.isEmpty()) {
-                held.remove(src);
-            } else if (h.waiting.firstKey() <= last) {
-                h.waiting.headMap(last, true).clear();   // copies of messages just appended
-            }
-        }
-        delivered.put(src, last);
-    }
-
-    /** Skips gaps that stayed open too long: their missing messages were lost (with a VM), later ones must flow. Under lock. */
-    private void releaseExpiredGaps() {
-        if (held.isEmpty()) return;
-        long now = System.nanoTime();
-        for (Iterator<Map.Entry<UUID, Holdback>> it = held.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<UUID, Holdback> e = it.next();
-            Holdback h = e.getValue();
-            if (now - h.since < GAP_NANOS) continue;
-            long last = delivered.getOrDefault(e.getKey(), 0L);
-            LOG.log(System.Logger.Level.WARNING, "messages " + (last + 1) + ".." + (h.waiting.firstKey() - 1) + " from "
-                    + h.waiting.firstEntry().getValue().src + " never arrived (lost with a VM?); delivering the "
-                    + h.waiting.size() + " that followed them");
-            for (Envelope env : h.waiting.values()) link(env);
-            delivered.put(e.getKey(), h.waiting.lastKey());
-            it.remove();
         }
     }
 
@@ -234,6 +175,7 @@ final class MessageQueue {
         lock.lock();
         try {
             alerts.add(e);
+            alertCount = alerts.size();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -242,9 +184,14 @@ final class MessageQueue {
 
     /** Throws the oldest pending alert, if any. */
     void checkAlerts() {
+        if (alertCount == 0) return;
         lock.lock();
         try {
-            if (!alerts.isEmpty()) throw alerts.remove(0);
+            if (!alerts.isEmpty()) {
+                RiverException e = alerts.remove(0);
+                alertCount = alerts.size();
+                throw e;
+            }
         } finally {
             lock.unlock();
         }
@@ -284,6 +231,7 @@ final class MessageQueue {
                 prev = cur;
                 cur = cur.next;
             }
+            Link.flushOwed();   // about to wait or give up: the batch this thread deferred goes now
             if (timeoutNanos == 0) return null;
             // A reply often follows within microseconds: spin briefly before parking the thread,
             // which saves the wake-up latency of a ping-pong exchange.
@@ -294,12 +242,13 @@ final class MessageQueue {
             }
             lock.lock();
             waiters++;
+            sleepers++;
             try {
                 while (prev.next == null && alerts.isEmpty() && !safePoint.receivesFrozen()) {
-                    releaseExpiredGaps();
+                    order.releaseExpiredGaps();
                     if (prev.next != null) break;
                     // While messages are held back behind a gap, wake now and then to skip it if it expires.
-                    long bound = held.isEmpty() ? Long.MAX_VALUE : GAP_NANOS / 4 + 1;
+                    long bound = order.holding() ? ChannelOrder.GAP_NANOS / 4 + 1 : Long.MAX_VALUE;
                     if (timeoutNanos < 0) {
                         if (bound == Long.MAX_VALUE) changed.await();
                         else changed.awaitNanos(bound);
@@ -311,6 +260,7 @@ final class MessageQueue {
                 }
             } finally {
                 waiters--;
+                sleepers--;
                 lock.unlock();
             }
             cur = prev.next;
@@ -390,9 +340,7 @@ final class MessageQueue {
     Image image() {
         lock.lock();
         try {
-            List<Envelope> heldNow = new ArrayList<>();
-            for (Holdback h : held.values()) heldNow.addAll(h.waiting.values());
-            return new Image(snapshot(), new HashMap<>(delivered), heldNow);
+            return new Image(snapshot(), order.delivered(), order.held());
         } finally {
             lock.unlock();
         }
@@ -406,10 +354,10 @@ final class MessageQueue {
     void restore(Image image, Collection<UUID> resyncing) {
         lock.lock();
         try {
-            delivered.putAll(image.delivered());
+            order.restore(image.delivered());
             for (Envelope env : image.queued()) link(env);
-            for (Envelope env : image.held()) sequence(env);
-            resync.addAll(resyncing);
+            for (Envelope env : image.held()) order.arrive(env);
+            order.resync(resyncing);
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -424,10 +372,7 @@ final class MessageQueue {
     void restart(Collection<UUID> srcs) {
         lock.lock();
         try {
-            for (UUID src : srcs) {
-                if (delivered.containsKey(src) || held.containsKey(src)) resync.add(src);
-                held.remove(src);
-            }
+            order.restart(srcs);
         } finally {
             lock.unlock();
         }
@@ -443,8 +388,8 @@ final class MessageQueue {
             Set<Envelope> sent = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             sent.addAll(moved);
             for (Envelope env : snapshot()) if (!sent.contains(env)) to.accept(env);
-            for (Holdback h : held.values()) for (Envelope env : h.waiting.values()) if (!sent.contains(env)) to.accept(env);
-            held.clear();
+            for (Envelope env : order.held()) if (!sent.contains(env)) to.accept(env);
+            order.clearHeld();
             drain();
             forward = to;
         } finally {
@@ -456,7 +401,7 @@ final class MessageQueue {
     Map<UUID, Long> delivered() {
         lock.lock();
         try {
-            return new HashMap<>(delivered);
+            return order.delivered();
         } finally {
             lock.unlock();
         }
@@ -470,17 +415,15 @@ final class MessageQueue {
         lock.lock();
         try {
             while (true) {
-                boolean all = true;
-                for (Map.Entry<UUID, Long> c : counts.entrySet()) {
-                    if (delivered.getOrDefault(c.getKey(), 0L) < c.getValue()) {
-                        all = false;
-                        break;
-                    }
-                }
-                if (all) return true;
+                if (order.reached(counts)) return true;
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) return false;
-                changed.awaitNanos(left);
+                sleepers++;
+                try {
+                    changed.awaitNanos(left);
+                } finally {
+                    sleepers--;
+                }
             }
         } finally {
             lock.unlock();

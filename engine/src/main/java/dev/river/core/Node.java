@@ -87,7 +87,7 @@ final class Node implements AutoCloseable {
     Node(NodeConfig config) {
         this.config = config;
         this.transport = new Transport(config.bind(), config.port(), config.name() == null ? "vm" : config.name(),
-                ClusterSecret.load().key(), router::onIncoming, router::reject);
+                ClusterSecret.load().key(), router::onIncoming, router::endOfBatch, router::reject);
         String bound = transport.address();
         this.address = config.wildcard() ? advertisedHost() + bound.substring(bound.lastIndexOf(':')) : bound;
         this.name = config.name() != null ? config.name() : address;

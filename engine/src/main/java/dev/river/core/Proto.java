@@ -43,8 +43,38 @@ final class Proto {
         }
     }
 
+    /**
+     * The VM address last written or read, with its UTF-8 bytes: nearly every header a VM writes names
+     * itself, and nearly every header a reader parses names the same sender, so neither side encodes or
+     * decodes the address per message. One immutable pair, replaced whole, so threads may race on it.
+     */
+    private record VmName(String name, byte[] utf8) {}
+
+    private static volatile VmName lastVm = new VmName("", new byte[0]);
+
+    private static byte[] utf8(String vm) {
+        VmName last = lastVm;
+        if (last.name.equals(vm)) return last.utf8;
+        byte[] b = vm.getBytes(StandardCharsets.UTF_8);
+        lastVm = new VmName(vm, b);
+        return b;
+    }
+
+    private static String vmName(ByteBuffer b, int at, int len) {
+        VmName last = lastVm;
+        if (last.utf8.length == len && b.hasArray()
+                && java.util.Arrays.equals(b.array(), b.arrayOffset() + at, b.arrayOffset() + at + len, last.utf8, 0, len)) {
+            return last.name;
+        }
+        byte[] bytes = new byte[len];
+        b.get(at, bytes);
+        String name = new String(bytes, StandardCharsets.UTF_8);
+        lastVm = new VmName(name, bytes);
+        return name;
+    }
+
     static byte[] header(byte kind, long reqId, UUID dest, UUID src, UUID vm, long counter, long stamp, String srcVm) {
-        byte[] vmAddr = srcVm.getBytes(StandardCharsets.UTF_8);
+        byte[] vmAddr = utf8(srcVm);
         ByteBuffer b = ByteBuffer.allocate(FIXED + vmAddr.length);
         b.put(VERSION).put(kind).putLong(reqId);
         uuid(b, dest);
@@ -57,10 +87,16 @@ final class Proto {
 
     /** Parses a header; throws {@link IllegalArgumentException} on anything malformed. */
     static Header parse(byte[] frame) {
-        if (frame == null || frame.length < FIXED) {
-            throw new IllegalArgumentException("header frame too short (" + (frame == null ? 0 : frame.length) + " bytes)");
+        if (frame == null) throw new IllegalArgumentException("no header frame");
+        return parse(ByteBuffer.wrap(frame));
+    }
+
+    /** Parses the header in {@code b}'s remaining bytes (its position is left as it was). */
+    static Header parse(ByteBuffer frame) {
+        if (frame.remaining() < FIXED) {
+            throw new IllegalArgumentException("header frame too short (" + frame.remaining() + " bytes)");
         }
-        ByteBuffer b = ByteBuffer.wrap(frame);
+        ByteBuffer b = frame.duplicate();
         byte version = b.get();
         if (version != VERSION) throw new IllegalArgumentException("protocol version " + version + ", expected " + VERSION);
         byte kind = b.get();
@@ -73,8 +109,7 @@ final class Proto {
         long stamp = b.getLong();
         int len = Short.toUnsignedInt(b.getShort());
         if (len != b.remaining()) throw new IllegalArgumentException("header VM address length " + len + " does not match frame");
-        String addr = new String(frame, b.position(), len, StandardCharsets.UTF_8);
-        return new Header(kind, reqId, dest, src, vm, counter, stamp, addr);
+        return new Header(kind, reqId, dest, src, vm, counter, stamp, vmName(b, b.position(), len));
     }
 
     /** A transport-level frame (NUDGE, PING, PONG): a header with {@code id} in the reqId field, nothing else. */

@@ -108,33 +108,34 @@ final class Router {
     /** Called on a reader thread for every received message (concurrently for different peers); must not block. */
     void onIncoming(Transport.Incoming in) {
         // Only connections that passed the cluster-key handshake reach here (see Inbound); still, check everything.
-        List<byte[]> frames = in.frames();
-        if (frames.size() < 2) {
-            reject("a message of " + frames.size() + " part(s); River messages have a header and a body");
+        List<byte[]> rest = in.rest();
+        if (rest.isEmpty()) {
+            reject("a message of 1 part; River messages have a header and a body");
             return;
         }
         Proto.Header h;
         try {
-            h = Proto.parse(frames.get(0));
+            h = Proto.parse(in.head());
         } catch (IllegalArgumentException e) {
             reject("an authenticated but malformed header: " + e.getMessage());
             return;
         }
-        byte[] body = frames.get(1);
+        byte[] body = rest.get(0);
+        List<byte[]> blobs = rest.size() > 1 ? rest.subList(1, rest.size()) : List.of();
         switch (h.kind()) {
             case Proto.MSG -> {
                 VirtualResource vr = node.localVr(h.dest());
                 VrId dest = new VrId(h.dest(), node.address);
                 String to;
                 if (vr != null) {
-                    Envelope env = new Envelope(h.srcId(), dest, body, frames.size() > 2 ? List.copyOf(frames.subList(2, frames.size())) : List.of(), h.reqId());
-                    if (!vr.queue().offer(env, queueLimit)) {
+                    Envelope env = new Envelope(h.srcId(), dest, body, blobs, h.reqId());
+                    if (!vr.queue().offer(env, queueLimit, true)) {
                         sendEvent(h.srcId(), new Control.Event("undeliverable", "a message to " + dest + " was refused: its queue holds "
                                 + (vr.queue().bytes() >> 20) + " MiB of unread messages (limit RIVER_QUEUE_MB=" + (queueLimit >> 20)
                                 + "); the receiver is not keeping up", null));
                     }
                 } else if ((to = moved.get(h.dest())) != null) {
-                    forward(h, frames, to);
+                    forward(h, body, blobs, to);
                 } else {
                     sendEvent(h.srcId(), new Control.Event("undeliverable", "a message to " + dest + " could not be delivered: no such VR on VM "
                             + node.name + " (it has ended, or the id is wrong)", null));
@@ -146,10 +147,18 @@ final class Router {
                 VirtualResource vr = node.localVr(h.dest());
                 String to;
                 if (vr != null) deliverEvent(vr, (Control.Event) Codec.decode(body, node.engineLoader));
-                else if ((to = moved.get(h.dest())) != null) forward(h, frames, to);
+                else if ((to = moved.get(h.dest())) != null) forward(h, body, blobs, to);
             });
             default -> throw new IllegalArgumentException("unknown kind " + h.kind());
         }
+    }
+
+    /**
+     * Called on a reader thread before it waits for more bytes: wakes the receivers of the messages it
+     * just delivered, once each for the whole batch.
+     */
+    void endOfBatch() {
+        MessageQueue.wakeDeferred();
     }
 
     /** Drops a frame, logging the first few and then one in a thousand, so a flood cannot fill the log. */
@@ -207,12 +216,12 @@ final class Router {
      * Sends a message that arrived for a VR that moved away on to where it went, with its sender and
      * sequence number (sealed afresh by this VM); tells its sender's VM the new route, once.
      */
-    private void forward(Proto.Header h, List<byte[]> frames, String to) {
-        post(to, h.kind(), h.reqId(), h.dest(), h.src(), h.srcVm(), frames.get(1), List.copyOf(frames.subList(2, frames.size())));
+    private void forward(Proto.Header h, byte[] body, List<byte[]> blobs, String to) {
+        post(to, h.kind(), h.reqId(), h.dest(), h.src(), h.srcVm(), body, blobs);
         if (h.kind() == Proto.MSG) tellRoute(h.srcVm(), h.dest(), to);
     }
 
-    /** As {@link #forward(Proto.Header, List, String)}, for a message taken out of the queue of a VR that is leaving. */
+    /** As {@link #forward(Proto.Header, byte[], List, String)}, for a message taken out of the queue of a VR that is leaving. */
     private void forward(Envelope env, String to) {
         post(to, Proto.MSG, env.seq, env.dest.uuid(), env.src.uuid(), env.src.vm(), env.body, env.blobs);
         tellRoute(env.src.vm(), env.dest.uuid(), to);

@@ -24,7 +24,9 @@ import java.util.function.Consumer;
  * <li>Sending: the sender's own thread writes its message to the peer's socket when nobody else is
  * writing to it (a non-blocking write, under that {@link Link}'s lock); what the socket does not take
  * at once stays queued and the network thread ("river-net-…") finishes it when the socket drains.
- * {@link #send} never blocks on the receiver.
+ * In a burst of sends, a VR's messages are batched instead: its thread writes the batch before it waits
+ * for a message, and a {@link Flusher} thread ("river-flush-…") writes what is left waiting after
+ * that. {@link #send} never blocks on the receiver.
  * <li>Connecting and the client side of the handshake: a connector thread, so a slow or absent peer
  * holds up no sender.
  * <li>Receiving: one reader thread per accepted connection ({@link Inbound}) parses messages and calls
@@ -37,8 +39,11 @@ final class Transport implements AutoCloseable {
     /** Kernel socket buffers: large arrays stream at a fraction of the speed with the small defaults. */
     static final int SOCKET_BUFFER = 4 << 20;
 
-    /** A received message: its frames. */
-    record Incoming(List<byte[]> frames) {}
+    /**
+     * A received message: its first frame (the header), a view that is valid only while the handler
+     * runs, and the frames after it, which the handler may keep.
+     */
+    record Incoming(java.nio.ByteBuffer head, List<byte[]> rest) {}
 
     private final byte[] key;
     private final String bindHost;
@@ -47,25 +52,29 @@ final class Transport implements AutoCloseable {
     private final Selector selector;
     private final ConcurrentLinkedQueue<Link> wantWrite = new ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService connector;
+    private final Flusher flusher;
     private final Thread thread;
     private volatile boolean running = true;
 
     /**
      * Binds {@code bindHost:port} (0: any free port) and starts the threads. {@code handler} is called on
-     * reader threads, concurrently for different peers, and must not block; {@code reject} is told of
+     * reader threads, concurrently for different peers, and must not block; {@code endOfBatch} on a
+     * reader thread after a run of messages, before it waits for more bytes; {@code reject} is told of
      * every connection or chunk refused (unauthenticated, malformed, over limits).
      */
-    Transport(String bindHost, int port, String vmName, byte[] key, Consumer<Incoming> handler, Consumer<String> reject) {
+    Transport(String bindHost, int port, String vmName, byte[] key, Consumer<Incoming> handler, Runnable endOfBatch,
+              Consumer<String> reject) {
         this.key = key.clone();
         this.bindHost = bindHost;
         try {
-            inbound = new Inbound("*".equals(bindHost) ? "0.0.0.0" : bindHost, port, vmName, this.key, handler, reject);
+            inbound = new Inbound("*".equals(bindHost) ? "0.0.0.0" : bindHost, port, vmName, this.key, handler, endOfBatch, reject);
             selector = Selector.open();
         } catch (IOException e) {
             throw new RiverException("could not bind the River VM's port " + bindHost + ":" + port + ": " + e.getMessage()
                     + " (is the port in use? choose another with --port)", e);
         }
         connector = Executors.newScheduledThreadPool(1, Node.daemon("river-connect-" + vmName));
+        flusher = new Flusher(vmName);
         thread = new Thread(this::loop, "river-net-" + vmName);
         thread.setDaemon(true);
         thread.start();
@@ -73,6 +82,10 @@ final class Transport implements AutoCloseable {
 
     byte[] key() {
         return key;
+    }
+
+    Flusher flusher() {
+        return flusher;
     }
 
     /** {@code host:port} as bound. */
@@ -174,6 +187,7 @@ final class Transport implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         connector.shutdownNow();
+        flusher.close();
         peers.values().forEach(Peer::close);
         inbound.close();
         try {

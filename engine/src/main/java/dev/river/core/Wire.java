@@ -74,12 +74,21 @@ final class Wire {
         return n;
     }
 
+    /** The bytes of a small message's SMALL chunk, header included. */
+    static int smallSize(byte[][] frames) {
+        return CHUNK_HEADER + 2 + 4 * frames.length + (int) size(frames);
+    }
+
+    /** Appends a small message's SMALL chunk to {@code out}, which has room for {@link #smallSize} bytes. */
+    static void putSmall(ByteBuffer out, byte[][] frames) {
+        out.put(SMALL).putInt(smallSize(frames) - CHUNK_HEADER).putShort((short) frames.length);
+        for (byte[] f : frames) out.putInt(f.length).put(f);
+    }
+
     /** One SMALL chunk holding the whole message, ready to write. */
     static ByteBuffer small(byte[][] frames) {
-        int payload = 2 + 4 * frames.length + (int) size(frames);
-        ByteBuffer b = ByteBuffer.allocate(CHUNK_HEADER + payload);
-        b.put(SMALL).putInt(payload).putShort((short) frames.length);
-        for (byte[] f : frames) b.putInt(f.length).put(f);
+        ByteBuffer b = ByteBuffer.allocate(smallSize(frames));
+        putSmall(b, frames);
         return b.flip();
     }
 

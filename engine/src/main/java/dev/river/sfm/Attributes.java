@@ -6,8 +6,8 @@ import com.esotericsoftware.kryo.io.Output;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -55,19 +55,24 @@ public final class Attributes {
 
     /** As {@link #encode(Map, ClassLoader)}, cutting arrays into frames of {@code frame} bytes. */
     static Encoded encode(Map<String, Object> attrs, ClassLoader loader, int frame) {
+        AttributeMap a = AttributeMap.copyOf(attrs);
         Kryo kryo = Codec.obtain(loader);
-        List<byte[]> blobs = new ArrayList<>(0);
+        List<byte[]> blobs = List.of();
         try (Output out = new Output(128, -1)) {
-            out.writeVarInt(attrs.size(), true);
-            for (Map.Entry<String, Object> e : attrs.entrySet()) {
-                out.writeString(e.getKey());
-                Object v = e.getValue();
-                if (addBlob(v, out, blobs, frame)) continue;
+            out.writeVarInt(a.size(), true);
+            for (int i = 0; i < a.size(); i++) {
+                writeName(out, a.name(i));
+                Object v = a.value(i);
+                if (isBlob(v)) {
+                    if (blobs.isEmpty()) blobs = new ArrayList<>(1);
+                    addBlob(v, out, blobs, frame);
+                    continue;
+                }
                 out.writeByte(OBJECT);
                 try {
                     kryo.writeClassAndObject(out, v);
                 } catch (RuntimeException | StackOverflowError ex) {
-                    throw new IllegalArgumentException("attribute '" + e.getKey() + "' (" + className(v)
+                    throw new IllegalArgumentException("attribute '" + a.name(i) + "' (" + className(v)
                             + ") cannot be serialized: " + rootMessage(ex), ex);
                 }
             }
@@ -83,10 +88,12 @@ public final class Attributes {
         Kryo kryo = Codec.obtain(loader);
         try (Input in = new Input(body)) {
             int n = in.readVarInt(true);
-            Map<String, Object> attrs = new LinkedHashMap<>(Math.max(4, n * 2));
+            if (n < 0 || n > in.limit()) throw new IllegalArgumentException("a message claiming " + n + " attributes");
+            String[] names = new String[n];
+            Object[] values = new Object[n];
             int blob = 0;
             for (int i = 0; i < n; i++) {
-                String name = in.readString();
+                String name = readName(in);
                 byte kind = in.readByte();
                 if (kind == BLOB) {
                     byte type = in.readByte();
@@ -95,17 +102,74 @@ public final class Attributes {
                         throw new IllegalArgumentException("attribute '" + name + "' claims " + parts + " blob frames; the message has "
                                 + (blobs.size() - blob) + " left");
                     }
-                    attrs.put(name, fromBlob(type, blobs, blob, parts));
+                    values[i] = fromBlob(type, blobs, blob, parts);
                     blob += parts;
                 } else {
-                    attrs.put(name, kryo.readClassAndObject(in));
+                    values[i] = kryo.readClassAndObject(in);
                 }
+                names[i] = name;
             }
-            return attrs;
+            return AttributeMap.of(names, values, n);
         } finally {
             kryo.reset();
             Codec.release(loader, kryo);
         }
+    }
+
+    /** Recently decoded names by a hash of their bytes: a message's names come back as the same few strings. */
+    private static final String[] NAMES = new String[256];
+
+    /** A name: its length in UTF-8 bytes, then the bytes (ASCII names, nearly all of them, without a temporary array). */
+    private static void writeName(Output out, String name) {
+        int n = name.length();
+        for (int i = 0; i < n; i++) {
+            if (name.charAt(i) >= 0x80) {
+                byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+                out.writeVarInt(utf8.length, true);
+                out.writeBytes(utf8);
+                return;
+            }
+        }
+        out.writeVarInt(n, true);
+        for (int i = 0; i < n; i++) out.writeByte((byte) name.charAt(i));
+    }
+
+    /** Reads a name written by {@link #writeName}, reusing the string decoded last time for the same bytes. */
+    private static String readName(Input in) {
+        int len = in.readVarInt(true);
+        if (len < 0 || len > in.limit() - in.position()) throw new IllegalArgumentException("an attribute name of " + len + " bytes past the message");
+        byte[] b = in.getBuffer();
+        int at = in.position();
+        int h = len;
+        boolean ascii = true;
+        for (int i = 0; i < len; i++) {
+            h = 31 * h + b[at + i];
+            ascii &= b[at + i] >= 0;
+        }
+        int slot = (h ^ (h >>> 8)) & (NAMES.length - 1);
+        String cached = NAMES[slot];
+        in.setPosition(at + len);
+        if (ascii && cached != null && cached.length() == len) {
+            boolean same = true;
+            for (int i = 0; i < len && same; i++) same = cached.charAt(i) == b[at + i];
+            if (same) return cached;
+        }
+        String name = new String(b, at, len, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+        if (ascii) NAMES[slot] = name;
+        return name;
+    }
+
+    /** Whether {@code v} is a primitive array large enough to travel as its own frames. */
+    private static boolean isBlob(Object v) {
+        if (v == null || !v.getClass().isArray() || !v.getClass().getComponentType().isPrimitive() || v instanceof boolean[]) return false;
+        return (long) java.lang.reflect.Array.getLength(v) * elementBytes(v) >= BLOB_THRESHOLD;
+    }
+
+    private static int elementBytes(Object v) {
+        if (v instanceof byte[]) return 1;
+        if (v instanceof short[] || v instanceof char[]) return 2;
+        if (v instanceof int[] || v instanceof float[]) return 4;
+        return 8;
     }
 
     /**

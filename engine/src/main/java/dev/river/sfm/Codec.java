@@ -12,7 +12,6 @@ import com.esotericsoftware.kryo.serializers.ImmutableCollectionsSerializers;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import com.esotericsoftware.kryo.serializers.RecordSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
-import com.esotericsoftware.kryo.util.Pool;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 import java.io.Serializable;
@@ -42,7 +41,7 @@ public final class Codec {
      * which live as long as the JVM. A pool's Kryos refer to the loader, so a weak key would never be
      * cleared: loaders that come and go must own their pool.
      */
-    private static final Map<ClassLoader, Pool<Kryo>> POOLS = new WeakHashMap<>();
+    private static final Map<ClassLoader, KryoPool> POOLS = new WeakHashMap<>();
 
     /**
      * A class loader that keeps its own Kryo pool, so the pool goes when the loader goes. River's
@@ -62,7 +61,43 @@ public final class Codec {
 
     /** Where a {@link PoolOwner} keeps its pool; made empty, filled on first use. */
     public static final class Slot {
-        private Pool<Kryo> pool;   // guarded by this
+        private KryoPool pool;   // guarded by this
+    }
+
+    /**
+     * Idle Kryos of one loader. Lock-free: Kryo's own thread-safe pool is a LinkedBlockingQueue, whose
+     * lock made every send and every receive on a busy VM wake another thread (JFR, docs/benchmarks.md).
+     */
+    private static final class KryoPool {
+        private static final int MAX_IDLE = 32;
+        private final ClassLoader loader;
+        private final java.util.concurrent.ConcurrentLinkedQueue<Kryo> idle = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        /** The Kryo freed last: a VR that sends or receives in a loop takes the same one back without touching the queue. */
+        private final java.util.concurrent.atomic.AtomicReference<Kryo> hot = new java.util.concurrent.atomic.AtomicReference<>();
+
+        KryoPool(ClassLoader loader) {
+            this.loader = loader;
+        }
+
+        Kryo obtain() {
+            Kryo k = hot.getAndSet(null);
+            if (k != null) return k;
+            k = idle.poll();
+            if (k == null) {
+                k = newKryo(loader);
+                k.setAutoReset(false);   // callers reset once per message, not per object read or written
+                return k;
+            }
+            count.decrementAndGet();
+            return k;
+        }
+
+        void free(Kryo k) {
+            if (hot.compareAndSet(null, k)) return;
+            if (count.incrementAndGet() <= MAX_IDLE) idle.add(k);
+            else count.decrementAndGet();
+        }
     }
 
     static {
@@ -79,6 +114,7 @@ public final class Codec {
             kryo.writeClassAndObject(out, value);
             return out.toBytes();
         } finally {
+            kryo.reset();
             release(loader, kryo);
         }
     }
@@ -89,11 +125,15 @@ public final class Codec {
         try (Input in = new Input(bytes)) {
             return kryo.readClassAndObject(in);
         } finally {
+            kryo.reset();
             release(loader, kryo);
         }
     }
 
-    /** Borrows a Kryo configured for {@code loader}; give it back with {@link #release}. */
+    /**
+     * Borrows a Kryo configured for {@code loader}; give it back with {@link #release}, after calling
+     * {@link Kryo#reset()} (pooled Kryos do not reset themselves after each object).
+     */
     public static Kryo obtain(ClassLoader loader) {
         return pool(loader).obtain();
     }
@@ -102,25 +142,17 @@ public final class Codec {
         pool(loader).free(kryo);
     }
 
-    private static Pool<Kryo> pool(ClassLoader loader) {
+    private static KryoPool pool(ClassLoader loader) {
         if (loader instanceof PoolOwner owner) {
             Slot slot = owner.codecSlot();
             synchronized (slot) {
-                if (slot.pool == null) slot.pool = newPool(loader);
+                if (slot.pool == null) slot.pool = new KryoPool(loader);
                 return slot.pool;
             }
         }
         synchronized (POOLS) {
-            return POOLS.computeIfAbsent(loader, Codec::newPool);
+            return POOLS.computeIfAbsent(loader, KryoPool::new);
         }
-    }
-
-    private static Pool<Kryo> newPool(ClassLoader loader) {
-        return new Pool<>(true, false, 32) {
-            @Override protected Kryo create() {
-                return newKryo(loader);
-            }
-        };
     }
 
     /**
