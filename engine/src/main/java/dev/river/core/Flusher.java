@@ -15,8 +15,6 @@ import java.util.concurrent.locks.LockSupport;
 final class Flusher implements AutoCloseable {
     /** How long a deferred batch waits at most for its sender (plus the scheduler's timer slack, ~50 µs on Linux). */
     static final long ROUND_NANOS = Long.getLong("river.flush.ns", 100_000);
-    /** A batch whose sender keeps sending is still written after this long (its sender writes it at 32 KiB anyway). */
-    static final long MAX_DEFER_NANOS = 1_000_000;
 
     private final ConcurrentLinkedQueue<Link> watched = new ConcurrentLinkedQueue<>();
     private final Thread thread;

@@ -40,13 +40,15 @@ final class Link {
     private static final int CONNECT_TIMEOUT_MS = 20_000;
     private static final long RETRY_FIRST_MS = 20, RETRY_CAP_MS = 2000;
     /**
-     * A VR's message sent sooner than this after the last write to the same peer ({@code -Driver.burst.ns})
+     * A VR's message sent sooner than this after the previous one to the same peer ({@code -Driver.burst.ns})
      * is part of a burst: it is not written at once but batched (see {@link #offer}). A loopback write
      * costs 6-7 µs of system call on the development machine, whatever its size up to a few KiB, so a
      * stream of small messages written one by one is bound by system calls, not by the wire. A
      * request-response exchange is never a burst: the answer takes longer than this to come back.
      */
     private static final long BURST_NANOS = Long.getLong("river.burst.ns", 20_000);
+    /** A batch is written once its first message has waited this long, even while its sender keeps sending. */
+    static final long MAX_BATCH_NANOS = 200_000;
     /** A batch is written once this many bytes of small messages wait, without waiting for its sender to block. */
     private static final int BATCH_BYTES = 32 * 1024;
     /** Staging buffer for small messages: one direct buffer, so a batch is one write of one buffer. */
@@ -82,6 +84,7 @@ final class Link {
 
     private volatile int queued;
     private volatile long sent;
+    private volatile long writes;          // write system calls that carried small messages
     private volatile int failures;
     private volatile String lastFailure = "";
 
@@ -159,8 +162,8 @@ final class Link {
      *
      * <p>A VR's small message in a burst (see {@link #BURST_NANOS}) is batched instead: it waits until the
      * sending thread is about to wait for a message itself ({@link #flushOwed}), until {@link #BATCH_BYTES}
-     * are waiting, or until the {@link Flusher}'s next round, whichever comes first; then the whole batch
-     * goes in one write. So a stream of sends costs one system call per batch, and an exchange of
+     * are waiting, until the batch is {@link #MAX_BATCH_NANOS} old, or until the {@link Flusher} finds
+     * the sender paused, whichever comes first; then the whole batch goes in one write. So a stream of sends costs one system call per batch, and an exchange of
      * requests and answers none extra: the sender writes its last request when it waits for an answer.
      */
     void offer(Object channel, byte[][] frames) {
@@ -183,8 +186,9 @@ final class Link {
             }
             if (netWriting) return;   // the network thread writes what is queued, in batches
             long now = System.nanoTime();
+            boolean burst = now - lastOffer < BURST_NANOS;
             lastOffer = now;
-            if (isSmall && channel != null && now - lastWrite < BURST_NANOS && smallBytes < BATCH_BYTES) {
+            if (isSmall && channel != null && burst && smallBytes < BATCH_BYTES && (!deferred || now - deferredSince < MAX_BATCH_NANOS)) {
                 if (!deferred) defer(now);
                 return;
             }
@@ -239,7 +243,7 @@ final class Link {
 
     /**
      * The Flusher's round: writes a deferred batch whose sender has paused, or that has waited
-     * {@link Flusher#MAX_DEFER_NANOS}; true to be looked at again next round. While the sender is still
+     * {@link #MAX_BATCH_NANOS}; true to be looked at again next round. While the sender is still
      * sending it writes its own batches, and the Flusher keeps off its lock.
      */
     boolean flushRound(long now) {
@@ -249,7 +253,7 @@ final class Link {
                 watched = false;
                 return false;
             }
-            if (now - lastOffer < Flusher.ROUND_NANOS / 2 && now - deferredSince < Flusher.MAX_DEFER_NANOS) return true;
+            if (now - lastOffer < Flusher.ROUND_NANOS / 2 && now - deferredSince < MAX_BATCH_NANOS) return true;
             watched = false;
             deferred = false;
             if (ch != null && !netWriting) write();
@@ -278,6 +282,7 @@ final class Link {
                 if (out != null && out.position() > 0) {   // every waiting small message in one write
                     out.flip();
                     int n = ch.write(out);
+                    writes++;
                     boolean rest = out.hasRemaining();
                     out.compact();
                     written(n);
@@ -498,6 +503,11 @@ final class Link {
         }
     }
 
+    /** Writes that carried small messages so far (a batch is one). */
+    long writes() {
+        return writes;
+    }
+
     String describe() {
         boolean up;
         lock.lock();
@@ -507,6 +517,7 @@ final class Link {
             lock.unlock();
         }
         return "connection to " + address + (up ? " up" : " not up") + ", " + queued + " message(s) waiting, sent " + sent
+                + " in " + writes + " write(s)"
                 + ", " + failures + " failure(s)" + (failures > 0 ? " (last: " + lastFailure + ")" : "");
     }
 }

@@ -155,10 +155,11 @@ final class Router {
 
     /**
      * Called on a reader thread before it waits for more bytes: wakes the receivers of the messages it
-     * just delivered, once each for the whole batch.
+     * just delivered, once each for the whole batch, and writes what it forwarded (moved VRs).
      */
     void endOfBatch() {
         MessageQueue.wakeDeferred();
+        Link.flushOwed();
     }
 
     /** Drops a frame, logging the first few and then one in a thousand, so a flood cannot fill the log. */

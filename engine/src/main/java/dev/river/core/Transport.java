@@ -171,6 +171,12 @@ final class Transport implements AutoCloseable {
         if (p != null) p.close();
     }
 
+    /** Writes of small messages to {@code address} so far (tests and diagnostics: batching makes them fewer than messages). */
+    long writes(String address) {
+        Peer p = peers.get(address);
+        return p == null ? 0 : p.express.writes();
+    }
+
     /** A one-line account of the connection to {@code address}, for diagnosing a peer that does not answer. */
     String describe(String address) {
         Peer p = peers.get(address);
