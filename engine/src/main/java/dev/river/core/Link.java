@@ -1,5 +1,7 @@
 package dev.river.core;
 
+import dev.river.sfm.BlobBuffers;
+
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -63,9 +65,9 @@ final class Link {
     private SelectionKey key;              // the network thread's registration, once it had to finish a write
     private boolean connecting;
     private boolean closed;
-    private final ArrayDeque<byte[][]> small = new ArrayDeque<>();     // small messages not yet staged, in order
+    private final ArrayDeque<ByteBuffer[]> small = new ArrayDeque<>();     // small messages not yet staged, in order
     private int smallBytes;                                             // their size on the wire
-    private final ArrayDeque<byte[][]> staged = new ArrayDeque<>();     // small messages copied into out, not all written yet
+    private final ArrayDeque<ByteBuffer[]> staged = new ArrayDeque<>();     // small messages copied into out, not all written yet
     private int headWritten;                                            // bytes of staged.peek() already written
     private ByteBuffer out;                                             // write mode: staged bytes not yet written; made on first use
     private final ArrayDeque<Bulk> bulk = new ArrayDeque<>();
@@ -96,12 +98,12 @@ final class Link {
     /** A large message, or a small one queued behind its channel's large one, and how far it has been written. */
     private static final class Bulk {
         final Object channel;
-        final byte[][] frames;
+        final ByteBuffer[] frames;
         final ByteBuffer whole;       // a small message: its SMALL chunk
         boolean started;
         int frame, off;
 
-        Bulk(Object channel, byte[][] frames, ByteBuffer whole) {
+        Bulk(Object channel, ByteBuffer[] frames, ByteBuffer whole) {
             this.channel = channel;
             this.frames = frames;
             this.whole = whole;
@@ -117,11 +119,12 @@ final class Link {
             parts.add(null);
             int room = Wire.BULK_CHUNK;
             while (room > 0 && frame < frames.length) {
-                int take = Math.min(room, frames[frame].length - off);
-                if (take > 0) parts.add(ByteBuffer.wrap(frames[frame], off, take));
+                ByteBuffer f = frames[frame];
+                int take = Math.min(room, f.remaining() - off);
+                if (take > 0) parts.add(f.duplicate().position(f.position() + off).limit(f.position() + off + take));
                 off += take;
                 room -= take;
-                if (off == frames[frame].length) {
+                if (off == f.remaining()) {
                     frame++;
                     off = 0;
                 }
@@ -166,7 +169,7 @@ final class Link {
      * the sender paused, whichever comes first; then the whole batch goes in one write. So a stream of sends costs one system call per batch, and an exchange of
      * requests and answers none extra: the sender writes its last request when it waits for an answer.
      */
-    void offer(Object channel, byte[][] frames) {
+    void offer(Object channel, ByteBuffer[] frames) {
         boolean isSmall = Wire.size(frames) <= Wire.SMALL_LIMIT;
         lock.lock();
         try {
@@ -274,6 +277,7 @@ final class Link {
                     Bulk owner = bulk.peek();
                     if (owner.done()) {
                         bulk.poll();
+                        release(owner.frames);
                         if (owner.channel != null) bulkChannels.computeIfPresent(owner.channel, (k, n) -> n == 1 ? null : n - 1);
                         finished(1);
                     }
@@ -302,7 +306,7 @@ final class Link {
     private void stage() {
         if (small.isEmpty()) return;
         if (out == null) out = ByteBuffer.allocateDirect(OUT_CAPACITY);
-        byte[][] m;
+        ByteBuffer[] m;
         while ((m = small.peek()) != null) {
             int size = Wire.smallSize(m);
             if (size > out.remaining()) {
@@ -318,13 +322,19 @@ final class Link {
     /** {@code n} more staged bytes reached the socket: retires the messages now written whole. Under lock. */
     private void written(int n) {
         int left = headWritten + n;
-        byte[][] m;
+        ByteBuffer[] m;
         while ((m = staged.peek()) != null && Wire.smallSize(m) <= left) {
             left -= Wire.smallSize(m);
             staged.poll();
+            release(m);
             finished(1);
         }
         headWritten = left;
+    }
+
+    /** A message is on the wire (or dropped): its pooled frames go back (see {@link BlobBuffers}). */
+    private static void release(ByteBuffer[] frames) {
+        for (ByteBuffer f : frames) BlobBuffers.release(f);
     }
 
     private void finished(int n) {
@@ -349,7 +359,7 @@ final class Link {
         failures++;
         LOG.log(System.Logger.Level.DEBUG, "connection to " + address + " failed: " + e + "; reconnecting");
         while (!staged.isEmpty()) {   // back in front, in order
-            byte[][] m = staged.pollLast();
+            ByteBuffer[] m = staged.pollLast();
             small.addFirst(m);
             smallBytes += Wire.smallSize(m);
         }
@@ -492,6 +502,9 @@ final class Link {
         try {
             closed = true;
             if (queued > 0) LOG.log(System.Logger.Level.INFO, "dropped " + queued + " message(s) queued for " + address);
+            small.forEach(Link::release);
+            staged.forEach(Link::release);
+            for (Bulk b : bulk) release(b.frames);
             small.clear();
             staged.clear();
             bulk.clear();

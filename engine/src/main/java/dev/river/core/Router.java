@@ -3,6 +3,7 @@ package dev.river.core;
 import dev.river.sfm.Attributes;
 import dev.river.sfm.Codec;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -65,23 +66,31 @@ final class Router {
             return;
         }
         if (node.lostVms.contains(vm)) {
+            for (ByteBuffer f : msg.frames()) dev.river.sfm.BlobBuffers.release(f);
             throw new UndeliverableException(dest, "cannot send to " + dest + ": its VM " + vm
                     + " stopped answering and was dropped by discovery");
         }
         // A MSG header's request-id field carries the channel sequence number.
-        post(vm, Proto.MSG, from.channels().next(dest.uuid()), dest.uuid(), src.uuid(), msg.body(), msg.blobs());
+        post(vm, Proto.MSG, from.channels().next(dest.uuid()), dest.uuid(), src.uuid(), node.address, msg.body(), msg.frames());
     }
 
     /** Frames a message (numbered, stamped) and queues it for {@code vm}; the connection is authenticated, not each frame. */
     void post(String vm, byte kind, long reqId, UUID dest, UUID src, byte[] body, List<byte[]> blobs) {
-        post(vm, kind, reqId, dest, src, node.address, body, blobs);
+        post(vm, kind, reqId, dest, src, node.address, body, wrap(blobs));
+    }
+
+    private static List<ByteBuffer> wrap(List<byte[]> arrays) {
+        if (arrays.isEmpty()) return List.of();
+        List<ByteBuffer> out = new java.util.ArrayList<>(arrays.size());
+        for (byte[] a : arrays) out.add(ByteBuffer.wrap(a));
+        return out;
     }
 
     /** As above, naming {@code srcVm} as the sender's VM: a forwarded message keeps its sender's. */
-    private void post(String vm, byte kind, long reqId, UUID dest, UUID src, String srcVm, byte[] body, List<byte[]> blobs) {
-        byte[][] frames = new byte[2 + blobs.size()][];
-        frames[0] = Proto.header(kind, reqId, dest, src, node.id, counter.incrementAndGet(), System.currentTimeMillis(), srcVm);
-        frames[1] = body;
+    private void post(String vm, byte kind, long reqId, UUID dest, UUID src, String srcVm, byte[] body, List<ByteBuffer> blobs) {
+        ByteBuffer[] frames = new ByteBuffer[2 + blobs.size()];
+        frames[0] = ByteBuffer.wrap(Proto.header(kind, reqId, dest, src, node.id, counter.incrementAndGet(), System.currentTimeMillis(), srcVm));
+        frames[1] = ByteBuffer.wrap(body);
         for (int i = 0; i < blobs.size(); i++) frames[2 + i] = blobs.get(i);
         node.transport.send(vm, kind == Proto.MSG ? src : null, frames);
     }
@@ -218,13 +227,13 @@ final class Router {
      * sequence number (sealed afresh by this VM); tells its sender's VM the new route, once.
      */
     private void forward(Proto.Header h, byte[] body, List<byte[]> blobs, String to) {
-        post(to, h.kind(), h.reqId(), h.dest(), h.src(), h.srcVm(), body, blobs);
+        post(to, h.kind(), h.reqId(), h.dest(), h.src(), h.srcVm(), body, wrap(blobs));
         if (h.kind() == Proto.MSG) tellRoute(h.srcVm(), h.dest(), to);
     }
 
     /** As {@link #forward(Proto.Header, byte[], List, String)}, for a message taken out of the queue of a VR that is leaving. */
     private void forward(Envelope env, String to) {
-        post(to, Proto.MSG, env.seq, env.dest.uuid(), env.src.uuid(), env.src.vm(), env.body, env.blobs);
+        post(to, Proto.MSG, env.seq, env.dest.uuid(), env.src.uuid(), env.src.vm(), env.body, wrap(env.blobs));
         tellRoute(env.src.vm(), env.dest.uuid(), to);
     }
 

@@ -2,6 +2,7 @@ package dev.river.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.List;
@@ -43,7 +44,7 @@ final class Transport implements AutoCloseable {
      * A received message: its first frame (the header), a view that is valid only while the handler
      * runs, and the frames after it, which the handler may keep.
      */
-    record Incoming(java.nio.ByteBuffer head, List<byte[]> rest) {}
+    record Incoming(ByteBuffer head, List<byte[]> rest) {}
 
     private final byte[] key;
     private final String bindHost;
@@ -98,11 +99,19 @@ final class Transport implements AutoCloseable {
         send(address, null, frames);
     }
 
-    /**
-     * As {@link #send(String, byte[]...)}; {@code channel} (the sending VR, or null) keeps the messages of
-     * one sender in order when a large one is streamed in chunks.
-     */
+    /** As {@link #send(String, Object, ByteBuffer...)}, for frames that are whole arrays. */
     void send(String address, Object channel, byte[]... frames) {
+        ByteBuffer[] b = new ByteBuffer[frames.length];
+        for (int i = 0; i < frames.length; i++) b[i] = ByteBuffer.wrap(frames[i]);
+        send(address, channel, b);
+    }
+
+    /**
+     * Queues a message of {@code frames} (each frame's remaining bytes) for {@code address}; {@code channel}
+     * (the sending VR, or null) keeps the messages of one sender in order when a large one is streamed in
+     * chunks. Frames from {@link dev.river.sfm.BlobBuffers} go back there once written.
+     */
+    void send(String address, Object channel, ByteBuffer... frames) {
         if (!running) return;
         peers.computeIfAbsent(address, a -> new Peer(a, this)).send(channel, frames);
     }
@@ -122,7 +131,7 @@ final class Transport implements AutoCloseable {
             express = new Link(address, t);
         }
 
-        synchronized void send(Object channel, byte[][] frames) {
+        synchronized void send(Object channel, ByteBuffer[] frames) {
             boolean large = Wire.size(frames) > Wire.SMALL_LIMIT;
             if (large && bulk == null) bulk = new Link(express.address, express.transport());
             if (large || (bulk != null && channel != null && bulk.holds(channel))) bulk.offer(channel, frames);

@@ -303,7 +303,9 @@ public abstract class VirtualResource {
         if (dest == null) throw new IllegalArgumentException("send: destination is null (parent() is null on the initiator)");
         queue().checkAlerts();
         Map<String, Object> map = Pairs.toMap(attrs, "send");
-        node().route(this, dest, Attributes.encode(map, loader));
+        Node n = node();
+        // A message for another VM copies its large arrays into reusable direct buffers, written to the socket as they are.
+        n.route(this, dest, n.localVr(dest.uuid()) != null ? Attributes.encode(map, loader) : Attributes.encodeForWire(map, loader));
     }
 
     /** Receives the first queued message matching the pattern, waiting as long as it takes. */

@@ -67,37 +67,53 @@ final class Wire {
         return ByteBuffer.allocate(4 + NONCE).putInt(MAGIC).put(clientNonce).flip();
     }
 
-    /** Total bytes of a message's frames. */
-    static long size(byte[][] frames) {
+    /** Total bytes of a message's frames (each frame's remaining bytes). */
+    static long size(ByteBuffer[] frames) {
         long n = 0;
-        for (byte[] f : frames) n += f.length;
+        for (ByteBuffer f : frames) n += f.remaining();
         return n;
     }
 
     /** The bytes of a small message's SMALL chunk, header included. */
-    static int smallSize(byte[][] frames) {
+    static int smallSize(ByteBuffer[] frames) {
         return CHUNK_HEADER + 2 + 4 * frames.length + (int) size(frames);
     }
 
     /** Appends a small message's SMALL chunk to {@code out}, which has room for {@link #smallSize} bytes. */
-    static void putSmall(ByteBuffer out, byte[][] frames) {
+    static void putSmall(ByteBuffer out, ByteBuffer[] frames) {
         out.put(SMALL).putInt(smallSize(frames) - CHUNK_HEADER).putShort((short) frames.length);
-        for (byte[] f : frames) out.putInt(f.length).put(f);
+        for (ByteBuffer f : frames) out.putInt(f.remaining()).put(f.duplicate());
     }
 
     /** One SMALL chunk holding the whole message, ready to write. */
-    static ByteBuffer small(byte[][] frames) {
+    static ByteBuffer small(ByteBuffer[] frames) {
         ByteBuffer b = ByteBuffer.allocate(smallSize(frames));
         putSmall(b, frames);
         return b.flip();
     }
 
-    /** The BULK_START chunk of a large message. */
+    /** As {@link #small(ByteBuffer[])}, for frames that are whole arrays. */
+    static ByteBuffer small(byte[][] frames) {
+        return small(wrap(frames));
+    }
+
+    /** As {@link #bulkStart(ByteBuffer[])}, for frames that are whole arrays. */
     static ByteBuffer bulkStart(byte[][] frames) {
+        return bulkStart(wrap(frames));
+    }
+
+    private static ByteBuffer[] wrap(byte[][] frames) {
+        ByteBuffer[] b = new ByteBuffer[frames.length];
+        for (int i = 0; i < frames.length; i++) b[i] = ByteBuffer.wrap(frames[i]);
+        return b;
+    }
+
+    /** The BULK_START chunk of a large message. */
+    static ByteBuffer bulkStart(ByteBuffer[] frames) {
         int payload = 2 + 4 * frames.length;
         ByteBuffer b = ByteBuffer.allocate(CHUNK_HEADER + payload);
         b.put(BULK_START).putInt(payload).putShort((short) frames.length);
-        for (byte[] f : frames) b.putInt(f.length);
+        for (ByteBuffer f : frames) b.putInt(f.remaining());
         return b.flip();
     }
 

@@ -36,12 +36,33 @@ public final class Attributes {
 
     private Attributes() {}
 
-    /** Encoded attributes: the body frame and the blob frames, in order. */
-    public record Encoded(byte[] body, List<byte[]> blobs) {
+    /**
+     * Encoded attributes: the body frame and the blob frames, in order. A blob frame is a heap buffer
+     * over exactly its array, or (encoded {@link #encodeForWire for the wire}) a direct buffer from
+     * {@link BlobBuffers}, which whoever writes it gives back.
+     */
+    public record Encoded(byte[] body, List<ByteBuffer> frames) {
         public long size() {
             long n = body.length;
-            for (byte[] b : blobs) n += b.length;
+            for (ByteBuffer b : frames) n += b.remaining();
             return n;
+        }
+
+        /** The blob frames as arrays (a direct frame is copied out and given back to its pool). */
+        public List<byte[]> blobs() {
+            if (frames.isEmpty()) return List.of();
+            List<byte[]> out = new ArrayList<>(frames.size());
+            for (ByteBuffer f : frames) {
+                if (f.hasArray() && f.arrayOffset() == 0 && f.position() == 0 && f.array().length == f.limit()) {
+                    out.add(f.array());
+                } else {
+                    byte[] a = new byte[f.remaining()];
+                    f.duplicate().get(a);
+                    BlobBuffers.release(f);
+                    out.add(a);
+                }
+            }
+            return out;
         }
     }
 
@@ -50,14 +71,26 @@ public final class Attributes {
      * the class that cannot be serialized, so the error is raised at the sender.
      */
     public static Encoded encode(Map<String, Object> attrs, ClassLoader loader) {
-        return encode(attrs, loader, FRAME);
+        return encode(attrs, loader, FRAME, false);
     }
 
-    /** As {@link #encode(Map, ClassLoader)}, cutting arrays into frames of {@code frame} bytes. */
+    /**
+     * As {@link #encode(Map, ClassLoader)} for a message that leaves this VM: large arrays are copied into
+     * reusable direct buffers ({@link BlobBuffers}) when there are any to spare.
+     */
+    public static Encoded encodeForWire(Map<String, Object> attrs, ClassLoader loader) {
+        return encode(attrs, loader, FRAME, true);
+    }
+
     static Encoded encode(Map<String, Object> attrs, ClassLoader loader, int frame) {
+        return encode(attrs, loader, frame, false);
+    }
+
+    /** As {@link #encode(Map, ClassLoader)}, cutting arrays into frames of {@code frame} bytes, direct ones if {@code wire}. */
+    private static Encoded encode(Map<String, Object> attrs, ClassLoader loader, int frame, boolean wire) {
         AttributeMap a = AttributeMap.copyOf(attrs);
         Kryo kryo = Codec.obtain(loader);
-        List<byte[]> blobs = List.of();
+        List<ByteBuffer> blobs = List.of();
         try (Output out = new Output(128, -1)) {
             out.writeVarInt(a.size(), true);
             for (int i = 0; i < a.size(); i++) {
@@ -65,7 +98,7 @@ public final class Attributes {
                 Object v = a.value(i);
                 if (isBlob(v)) {
                     if (blobs.isEmpty()) blobs = new ArrayList<>(1);
-                    addBlob(v, out, blobs, frame);
+                    addBlob(v, out, blobs, frame, wire);
                     continue;
                 }
                 out.writeByte(OBJECT);
@@ -77,6 +110,9 @@ public final class Attributes {
                 }
             }
             return new Encoded(out.toBytes(), blobs);
+        } catch (RuntimeException | Error e) {
+            for (ByteBuffer b : blobs) BlobBuffers.release(b);   // nothing will be sent
+            throw e;
         } finally {
             kryo.reset();
             Codec.release(loader, kryo);
@@ -176,7 +212,7 @@ public final class Attributes {
      * Writes a large primitive array as blob frames of at most {@link #FRAME} bytes each (the array's
      * copy, taken now); returns false for any other value.
      */
-    private static boolean addBlob(Object v, Output out, List<byte[]> blobs, int frameBytes) {
+    private static boolean addBlob(Object v, Output out, List<ByteBuffer> blobs, int frameBytes, boolean wire) {
         byte type;
         int elem;
         int length;
@@ -207,10 +243,11 @@ public final class Attributes {
         for (int p = 0; p < parts; p++) {
             int from = p * perFrame;
             int n = Math.min(perFrame, length - from);
-            byte[] frame = new byte[n * elem];
-            ByteBuffer b = buffer(frame);
+            ByteBuffer frame = wire ? BlobBuffers.take(n * elem) : null;
+            if (frame == null) frame = ByteBuffer.wrap(new byte[n * elem]);
+            ByteBuffer b = frame.duplicate().order(ByteOrder.LITTLE_ENDIAN);
             switch (type) {
-                case T_BYTE -> System.arraycopy((byte[]) v, from, frame, 0, n);
+                case T_BYTE -> b.put((byte[]) v, from, n);
                 case T_DOUBLE -> b.asDoubleBuffer().put((double[]) v, from, n);
                 case T_INT -> b.asIntBuffer().put((int[]) v, from, n);
                 case T_LONG -> b.asLongBuffer().put((long[]) v, from, n);

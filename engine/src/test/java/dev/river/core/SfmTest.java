@@ -134,7 +134,9 @@ class SfmTest {
         int[] ints = r.ints(100_000).toArray();
         byte[] bytes = new byte[3_000_000];
         r.nextBytes(bytes);
+        long pooled = dev.river.sfm.BlobBuffers.inFlightBytes();
         d.send(echo, "big", big, "ints", ints, "bytes", bytes, "small", new long[]{1, 2, 3}, "text", "hé");
+        assertTrue(dev.river.sfm.BlobBuffers.inFlightBytes() > pooled, "the arrays leave in pooled direct buffers");
         big[0] = -1;   // send is asynchronous but copies: mutating now must not change what was sent
         Message back = d.recv(T, "src", echo);
         double[] got = back.get("big");
@@ -145,6 +147,10 @@ class SfmTest {
         assertArrayEquals(bytes, back.get("bytes"));
         assertArrayEquals(new long[]{1, 2, 3}, back.get("small"));
         assertEquals("hé", back.getString("text"));
+        // Once written, the buffers go back to the pool (the write may still be returning while the echo arrives).
+        long deadline = System.nanoTime() + T.toNanos();
+        while (dev.river.sfm.BlobBuffers.inFlightBytes() != pooled && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertEquals(pooled, dev.river.sfm.BlobBuffers.inFlightBytes(), "every pooled buffer was given back");
         d.send(echo, "stop", true);
     }
 
