@@ -2,7 +2,6 @@ package dev.river.core;
 
 import dev.river.sfm.BlobBuffers;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -10,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Small messages are copied into one direct staging buffer and leave in one write per batch. A
  * lone message is written at once by its sender; the messages of a burst wait for the end of the burst
  * (see {@link #offer}), so that a stream costs one system call per batch rather than per message.
+ * Frames taken from {@link BlobBuffers} go back there once their message is written (or dropped).
  *
  * <p>Everything mutable is guarded by {@link #lock}; the counters read by {@link #describe} are volatile.
  */
@@ -70,7 +69,7 @@ final class Link {
     private final ArrayDeque<ByteBuffer[]> staged = new ArrayDeque<>();     // small messages copied into out, not all written yet
     private int headWritten;                                            // bytes of staged.peek() already written
     private ByteBuffer out;                                             // write mode: staged bytes not yet written; made on first use
-    private final ArrayDeque<Bulk> bulk = new ArrayDeque<>();
+    private final ArrayDeque<ChunkedMessage> bulk = new ArrayDeque<>();
     private final Map<Object, Integer> bulkChannels = new HashMap<>();   // channel -> its messages in the bulk queue
     private ByteBuffer[] chunk;            // a large message's chunk being written, possibly in part (the wire is mid-chunk)
     private boolean netWriting;            // the network thread is to write what is queued: senders only queue
@@ -93,56 +92,6 @@ final class Link {
     Link(String address, Transport transport) {
         this.address = address;
         this.transport = transport;
-    }
-
-    /** A large message, or a small one queued behind its channel's large one, and how far it has been written. */
-    private static final class Bulk {
-        final Object channel;
-        final ByteBuffer[] frames;
-        final ByteBuffer whole;       // a small message: its SMALL chunk
-        boolean started;
-        int frame, off;
-
-        Bulk(Object channel, ByteBuffer[] frames, ByteBuffer whole) {
-            this.channel = channel;
-            this.frames = frames;
-            this.whole = whole;
-        }
-
-        /** The next chunk to write: the header, then data of at most BULK_CHUNK bytes, spanning frames. */
-        ByteBuffer[] next() {
-            if (!started) {
-                started = true;
-                return new ByteBuffer[]{whole != null ? whole : Wire.bulkStart(frames)};
-            }
-            java.util.List<ByteBuffer> parts = new java.util.ArrayList<>(4);
-            parts.add(null);
-            int room = Wire.BULK_CHUNK;
-            while (room > 0 && frame < frames.length) {
-                ByteBuffer f = frames[frame];
-                int take = Math.min(room, f.remaining() - off);
-                if (take > 0) parts.add(f.duplicate().position(f.position() + off).limit(f.position() + off + take));
-                off += take;
-                room -= take;
-                if (off == f.remaining()) {
-                    frame++;
-                    off = 0;
-                }
-            }
-            parts.set(0, Wire.chunkHeader(Wire.BULK_DATA, Wire.BULK_CHUNK - room));
-            return parts.toArray(ByteBuffer[]::new);
-        }
-
-        boolean done() {
-            return started && (whole != null || frame == frames.length);
-        }
-
-        void restart() {
-            started = false;
-            frame = 0;
-            off = 0;
-            if (whole != null) whole.rewind();
-        }
     }
 
     Transport transport() {
@@ -178,7 +127,7 @@ final class Link {
                 small.add(frames);
                 smallBytes += Wire.smallSize(frames);
             } else {
-                bulk.add(new Bulk(channel, frames, isSmall ? Wire.small(frames) : null));
+                bulk.add(new ChunkedMessage(channel, frames, isSmall ? Wire.small(frames) : null));
                 if (channel != null) bulkChannels.merge(channel, 1, Integer::sum);
                 isSmall = false;
             }
@@ -274,7 +223,7 @@ final class Link {
                     ch.write(chunk);
                     if (chunk[chunk.length - 1].hasRemaining()) return false;
                     chunk = null;
-                    Bulk owner = bulk.peek();
+                    ChunkedMessage owner = bulk.peek();
                     if (owner.done()) {
                         bulk.poll();
                         release(owner.frames);
@@ -366,7 +315,7 @@ final class Link {
         headWritten = 0;
         if (out != null) out.clear();
         chunk = null;
-        for (Bulk b : bulk) b.restart();   // only the head can have started; restarting the rest is harmless
+        for (ChunkedMessage b : bulk) b.restart();   // only the head can have started; restarting the rest is harmless
         netWriting = false;
         closeChannel();
         if (!closed) connect(retryMs);
@@ -419,7 +368,7 @@ final class Link {
             c.setOption(StandardSocketOptions.SO_SNDBUF, Transport.SOCKET_BUFFER);
             c.socket().connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))), CONNECT_TIMEOUT_MS);
             c.socket().setSoTimeout(CONNECT_TIMEOUT_MS);
-            handshake(c);
+            Wire.clientHandshake(c, transport.key(), address);
             c.configureBlocking(false);
         } catch (IOException | RuntimeException e) {
             if (c != null) {
@@ -466,24 +415,6 @@ final class Link {
         }
     }
 
-    /** The client side of the challenge-response (see {@link Wire}); the peer must prove the cluster key too. */
-    private void handshake(SocketChannel c) throws IOException {
-        byte[] clientNonce = Wire.nonce();
-        var out = c.socket().getOutputStream();
-        out.write(Wire.hello(clientNonce).array());
-        out.flush();
-        DataInputStream in = new DataInputStream(c.socket().getInputStream());
-        byte[] serverNonce = new byte[Wire.NONCE], proof = new byte[Wire.MAC];
-        in.readFully(serverNonce);
-        in.readFully(proof);
-        if (!MessageDigest.isEqual(proof, Wire.mac(transport.key(), 'S', clientNonce, serverNonce))) {
-            throw new SecurityException("the VM at " + address + " did not prove it holds this cluster's secret; nothing is sent to it"
-                    + " (is it started with the same RIVER_SECRET / ~/.river/secret?)");
-        }
-        out.write(Wire.mac(transport.key(), 'C', serverNonce, clientNonce));
-        out.flush();
-    }
-
     private void closeChannel() {
         if (ch == null) return;
         if (key != null) key.cancel();
@@ -504,7 +435,7 @@ final class Link {
             if (queued > 0) LOG.log(System.Logger.Level.INFO, "dropped " + queued + " message(s) queued for " + address);
             small.forEach(Link::release);
             staged.forEach(Link::release);
-            for (Bulk b : bulk) release(b.frames);
+            for (ChunkedMessage b : bulk) release(b.frames);
             small.clear();
             staged.clear();
             bulk.clear();

@@ -2,7 +2,11 @@ package dev.river.core;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.security.MessageDigest;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 
@@ -60,6 +64,28 @@ final class Wire {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
         }
+    }
+
+    /**
+     * The client side of the challenge-response on a blocking channel: sends the hello, checks that the
+     * peer proved the cluster key, and proves it in turn. Throws {@link SecurityException} if the peer
+     * could not prove it.
+     */
+    static void clientHandshake(SocketChannel c, byte[] key, String address) throws IOException {
+        byte[] clientNonce = nonce();
+        var out = c.socket().getOutputStream();
+        out.write(hello(clientNonce).array());
+        out.flush();
+        DataInputStream in = new DataInputStream(c.socket().getInputStream());
+        byte[] serverNonce = new byte[NONCE], proof = new byte[MAC];
+        in.readFully(serverNonce);
+        in.readFully(proof);
+        if (!MessageDigest.isEqual(proof, mac(key, 'S', clientNonce, serverNonce))) {
+            throw new SecurityException("the VM at " + address + " did not prove it holds this cluster's secret; nothing is sent to it"
+                    + " (is it started with the same RIVER_SECRET / ~/.river/secret?)");
+        }
+        out.write(mac(key, 'C', serverNonce, clientNonce));
+        out.flush();
     }
 
     /** The client's first bytes. */
