@@ -11,7 +11,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,7 +107,11 @@ final class Inbound implements AutoCloseable {
             }
             if (!ok) return;
             s.setSoTimeout(0);
-            new Reader(s.getInputStream(), from).run();
+            try {
+                new Reader(s.getInputStream(), from).run();
+            } finally {
+                endOfBatch.run();   // what arrived whole before the connection ended (or broke the format) is delivered
+            }
         } catch (Refused e) {
             reject.accept(e.getMessage() + " from " + from + "; connection closed");
         } catch (EOFException | SocketException e) {
@@ -229,7 +233,7 @@ final class Inbound implements AutoCloseable {
             int n = Short.toUnsignedInt(b.getShort());
             if (n == 0) throw new Refused("a message without frames");
             ByteBuffer head = null;
-            List<byte[]> rest = new ArrayList<>(n - 1);
+            byte[][] rest = new byte[n - 1][];
             for (int i = 0; i < n; i++) {
                 if (b.remaining() < 4) throw new Refused("a truncated message chunk");
                 int l = b.getInt();
@@ -237,14 +241,13 @@ final class Inbound implements AutoCloseable {
                 if (i == 0) {
                     head = b.slice(b.position(), l);
                 } else {
-                    byte[] f = new byte[l];
-                    b.get(b.position(), f);
-                    rest.add(f);
+                    rest[i - 1] = new byte[l];
+                    b.get(b.position(), rest[i - 1]);
                 }
                 b.position(b.position() + l);
             }
             if (b.hasRemaining()) throw new Refused("a message chunk with " + b.remaining() + " stray bytes");
-            deliver(head, rest);
+            deliver(head, Arrays.asList(rest));
         }
 
         private void bulkStart(ByteBuffer b) throws Refused {

@@ -64,15 +64,6 @@ final class MessageQueue {
 
     /** Appends; false (and nothing queued) when the message would take the queue past {@code limitBytes}. */
     boolean offer(Envelope env, long limitBytes) {
-        return offer(env, limitBytes, false);
-    }
-
-    /**
-     * As {@link #offer(Envelope, long)}; with {@code lateWake} a taker parked on this queue is woken only
-     * at the calling thread's next {@link #wakeDeferred}, so a reader thread that delivers a batch of
-     * messages wakes each receiver once per batch rather than once per message.
-     */
-    boolean offer(Envelope env, long limitBytes, boolean lateWake) {
         lock.lock();
         try {
             if (forward == null && bytes + env.size() > limitBytes && size > 0) {
@@ -80,22 +71,35 @@ final class MessageQueue {
                 changed.signalAll();
                 return false;
             }
-            append(env, lateWake);
+            append(env, false);
             return true;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Per thread: queues with a deferred wake-up (see {@link #offer(Envelope, long, boolean)}). */
-    private static final ThreadLocal<ArrayList<MessageQueue>> LATE = ThreadLocal.withInitial(ArrayList::new);
-
-    /** Wakes the takers of every queue the calling thread appended to with a late wake-up. */
-    static void wakeDeferred() {
-        ArrayList<MessageQueue> late = LATE.get();
-        if (late.isEmpty()) return;
-        for (MessageQueue q : late) q.wake();
-        late.clear();
+    /**
+     * Appends a batch from one reader thread under one lock acquisition, and wakes a parked taker once;
+     * returns the messages refused for the queue limit (see {@link #offer(Envelope, long)}), usually none.
+     */
+    List<Envelope> offerAll(List<Envelope> batch, long limitBytes) {
+        List<Envelope> refused = List.of();
+        lock.lock();
+        try {
+            for (Envelope env : batch) {
+                if (forward == null && bytes + env.size() > limitBytes && size > 0) {
+                    order.skip(env);
+                    if (refused.isEmpty()) refused = new ArrayList<>(2);
+                    refused.add(env);
+                } else {
+                    append(env, true);
+                }
+            }
+            if (sleepers > 0) changed.signalAll();
+            return refused;
+        } finally {
+            lock.unlock();
+        }
     }
 
     long bytes() {
@@ -136,7 +140,8 @@ final class MessageQueue {
         append(env, false);
     }
 
-    private void append(Envelope env, boolean lateWake) {
+    /** {@code quiet}: the caller signals takers itself, once for a batch. */
+    private void append(Envelope env, boolean quiet) {
         lock.lock();
         try {
             if (forward != null) {
@@ -149,13 +154,8 @@ final class MessageQueue {
             } else {
                 order.arrive(env);
             }
-            if (sleepers == 0) return;   // a taker that is not parked finds it by itself (it reads the list without the lock)
-            if (!lateWake) {
-                changed.signalAll();
-            } else {
-                ArrayList<MessageQueue> late = LATE.get();
-                if (!late.contains(this)) late.add(this);
-            }
+            // A taker that is not parked finds the message by itself (it reads the list without the lock).
+            if (!quiet && sleepers > 0) changed.signalAll();
         } finally {
             lock.unlock();
         }

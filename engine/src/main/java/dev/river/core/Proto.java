@@ -37,10 +37,25 @@ final class Proto {
 
     private Proto() {}
 
-    record Header(byte kind, long reqId, UUID dest, UUID src, UUID vm, long counter, long stamp, String srcVm) {
+    /** A parsed header; {@code sender} is the VrId of src at srcVm (a reader sees the same few senders over and over). */
+    record Header(byte kind, long reqId, UUID dest, UUID src, UUID vm, long counter, long stamp, String srcVm, VrId sender) {
         VrId srcId() {
-            return new VrId(src, srcVm);
+            return sender;
         }
+    }
+
+    /** The sender last parsed: its id is reused while the same VR keeps sending from the same VM. Replaced whole, so threads may race on it. */
+    private static volatile VrId lastSender;
+
+    private static VrId sender(long msb, long lsb, String vm) {
+        VrId last = lastSender;
+        if (last != null && last.uuid().getMostSignificantBits() == msb && last.uuid().getLeastSignificantBits() == lsb
+                && last.vm().equals(vm)) {
+            return last;
+        }
+        VrId id = new VrId(new UUID(msb, lsb), vm);
+        lastSender = id;
+        return id;
     }
 
     /**
@@ -103,13 +118,15 @@ final class Proto {
         if (kind < MSG || kind > PONG) throw new IllegalArgumentException("unknown frame kind " + kind);
         long reqId = b.getLong();
         UUID dest = new UUID(b.getLong(), b.getLong());
-        UUID src = new UUID(b.getLong(), b.getLong());
+        long srcMsb = b.getLong(), srcLsb = b.getLong();
         UUID vm = new UUID(b.getLong(), b.getLong());
         long counter = b.getLong();
         long stamp = b.getLong();
         int len = Short.toUnsignedInt(b.getShort());
         if (len != b.remaining()) throw new IllegalArgumentException("header VM address length " + len + " does not match frame");
-        return new Header(kind, reqId, dest, src, vm, counter, stamp, vmName(b, b.position(), len));
+        String srcVm = vmName(b, b.position(), len);
+        VrId sender = sender(srcMsb, srcLsb, srcVm);
+        return new Header(kind, reqId, dest, sender.uuid(), vm, counter, stamp, srcVm, sender);
     }
 
     /** A transport-level frame (NUDGE, PING, PONG): a header with {@code id} in the reqId field, nothing else. */

@@ -134,15 +134,10 @@ final class Router {
         switch (h.kind()) {
             case Proto.MSG -> {
                 VirtualResource vr = node.localVr(h.dest());
-                VrId dest = new VrId(h.dest(), node.address);
+                VrId dest = vr != null ? vr.uuid() : new VrId(h.dest(), node.address);
                 String to;
                 if (vr != null) {
-                    Envelope env = new Envelope(h.srcId(), dest, body, blobs, h.reqId());
-                    if (!vr.queue().offer(env, queueLimit, true)) {
-                        sendEvent(h.srcId(), new Control.Event("undeliverable", "a message to " + dest + " was refused: its queue holds "
-                                + (vr.queue().bytes() >> 20) + " MiB of unread messages (limit RIVER_QUEUE_MB=" + (queueLimit >> 20)
-                                + "); the receiver is not keeping up", null));
-                    }
+                    PENDING.get().add(this, vr.queue(), new Envelope(h.srcId(), dest, body, blobs, h.reqId()));
                 } else if ((to = moved.get(h.dest())) != null) {
                     forward(h, body, blobs, to);
                 } else {
@@ -167,8 +162,54 @@ final class Router {
      * just delivered, once each for the whole batch, and writes what it forwarded (moved VRs).
      */
     void endOfBatch() {
-        MessageQueue.wakeDeferred();
+        PENDING.get().flush(this);
         Link.flushOwed();
+    }
+
+    /** Refuses a message its VR's queue had no room for, telling its sender. */
+    private void refused(MessageQueue q, Envelope env) {
+        sendEvent(env.src, new Control.Event("undeliverable", "a message to " + env.dest + " was refused: its queue holds "
+                + (q.bytes() >> 20) + " MiB of unread messages (limit RIVER_QUEUE_MB=" + (queueLimit >> 20)
+                + "); the receiver is not keeping up", null));
+    }
+
+    /**
+     * Per reader thread: received messages not yet appended, by queue. A reader appends a queue's messages
+     * in one go (one lock acquisition, one wake-up of its VR) at the end of what one read brought, or every
+     * {@link #MAX} messages, rather than contending with the receiving VR for the queue's lock per message.
+     */
+    private static final ThreadLocal<Pending> PENDING = ThreadLocal.withInitial(Pending::new);
+
+    private static final class Pending {
+        static final int MAX = 64;
+        private final List<MessageQueue> queues = new java.util.ArrayList<>(2);
+        private final List<List<Envelope>> batches = new java.util.ArrayList<>(2);
+
+        void add(Router r, MessageQueue q, Envelope env) {
+            int i = queues.indexOf(q);
+            if (i < 0) {
+                queues.add(q);
+                batches.add(new java.util.ArrayList<>(MAX));
+                i = queues.size() - 1;
+            }
+            List<Envelope> b = batches.get(i);
+            b.add(env);
+            if (b.size() >= MAX) append(r, q, b);
+        }
+
+        void flush(Router r) {
+            for (int i = 0; i < queues.size(); i++) append(r, queues.get(i), batches.get(i));
+            if (queues.size() > 4) {   // forget queues of VRs that received once: keep the list short
+                queues.clear();
+                batches.clear();
+            }
+        }
+
+        private static void append(Router r, MessageQueue q, List<Envelope> b) {
+            if (b.isEmpty()) return;
+            for (Envelope env : q.offerAll(b, r.queueLimit)) r.refused(q, env);
+            b.clear();
+        }
     }
 
     /** Drops a frame, logging the first few and then one in a thousand, so a flood cannot fill the log. */
