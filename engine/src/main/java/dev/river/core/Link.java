@@ -115,8 +115,9 @@ final class Link {
      * <p>A VR's small message in a burst (see {@link #BURST_NANOS}) is batched instead: it waits until the
      * sending thread is about to wait for a message itself ({@link #flushOwed}), until {@link #BATCH_BYTES}
      * are waiting, until the batch is {@link #MAX_BATCH_NANOS} old, or until the {@link Flusher} finds
-     * the sender paused, whichever comes first; then the whole batch goes in one write. So a stream of sends costs one system call per batch, and an exchange of
-     * requests and answers none extra: the sender writes its last request when it waits for an answer.
+     * the sender paused, whichever comes first; then the whole batch goes in one write. So a stream of
+     * sends costs one system call per batch, and an exchange of requests and answers none extra: the
+     * sender writes its last request when it waits for an answer.
      */
     void offer(Object channel, ByteBuffer[] frames) {
         boolean isSmall = Wire.size(frames) <= Wire.SMALL_LIMIT;
@@ -299,9 +300,10 @@ final class Link {
     }
 
     /**
-     * The connection failed: put what was written in part back whole, connect again (the peer drops what
-     * it got in part; a message written whole but lost with the connection is sent again, and the
-     * receiving queue drops the copy if the first one arrived). Under lock.
+     * The connection failed: put the message written in part (and those staged after it) back in front,
+     * whole, and connect again; the peer drops what it got of a message in part. Messages the socket
+     * took whole are not sent again: those still in the kernel's buffers are lost with the connection,
+     * as before batching, and the receiver's gap timeout lets their channel go on. Under lock.
      */
     private void broken(IOException e) {
         lastFailure = e.toString();

@@ -176,7 +176,7 @@ final class Router {
     /**
      * Per reader thread: received messages not yet appended, by queue. A reader appends a queue's messages
      * in one go (one lock acquisition, one wake-up of its VR) at the end of what one read brought, or every
-     * {@link #MAX} messages, rather than contending with the receiving VR for the queue's lock per message.
+     * {@link Pending#MAX} messages, rather than contending with the receiving VR for the queue's lock per message.
      */
     private static final ThreadLocal<Pending> PENDING = ThreadLocal.withInitial(Pending::new);
 
@@ -199,10 +199,8 @@ final class Router {
 
         void flush(Router r) {
             for (int i = 0; i < queues.size(); i++) append(r, queues.get(i), batches.get(i));
-            if (queues.size() > 4) {   // forget queues of VRs that received once: keep the list short
-                queues.clear();
-                batches.clear();
-            }
+            queues.clear();   // a reader must not keep an ended VR's queue (and its class loader) reachable
+            batches.clear();
         }
 
         private static void append(Router r, MessageQueue q, List<Envelope> b) {
