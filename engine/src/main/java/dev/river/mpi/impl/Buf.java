@@ -20,6 +20,7 @@ import java.nio.ShortBuffer;
  * in Open MPI (multi-byte values in a ByteBuffer are read in its own byte order, so use
  * {@code MPI.newByteBuffer}, which is native-ordered). Index 0 is the buffer's index 0 (its position
  * is ignored: slice the buffer to start elsewhere, as {@code MPI.slice} does).
+ * The views of typed NIO buffers are in {@link NioBufs}.
  *
  * <p>Internal: the runtime behind package {@code mpi}.
  */
@@ -72,12 +73,12 @@ public abstract class Buf {
         if (buf instanceof short[] a) return new Shorts(a);
         if (buf instanceof char[] a) return new Chars(a);
         if (buf instanceof boolean[] a) return new Booleans(a);
-        if (buf instanceof DoubleBuffer b) return new DoubleBuf(b);
-        if (buf instanceof IntBuffer b) return new IntBuf(b);
-        if (buf instanceof LongBuffer b) return new LongBuf(b);
-        if (buf instanceof FloatBuffer b) return new FloatBuf(b);
-        if (buf instanceof ShortBuffer b) return new ShortBuf(b);
-        return new CharBuf((CharBuffer) buf);
+        if (buf instanceof DoubleBuffer b) return new NioBufs.DoubleBuf(b);
+        if (buf instanceof IntBuffer b) return new NioBufs.IntBuf(b);
+        if (buf instanceof LongBuffer b) return new NioBufs.LongBuf(b);
+        if (buf instanceof FloatBuffer b) return new NioBufs.FloatBuf(b);
+        if (buf instanceof ShortBuffer b) return new NioBufs.ShortBuf(b);
+        return new NioBufs.CharBuf((CharBuffer) buf);
     }
 
     /** The base kind a typed buffer holds, null for raw or unsupported ones. */
@@ -354,146 +355,6 @@ public abstract class Buf {
 
         @Override void unpack(ByteBuffer in, int from, int n) {
             for (int i = from; i < from + n; i++) a[i] = in.get() != 0;
-        }
-    }
-
-    // ---------------------------------------------------------------- typed NIO buffers
-
-    private static final class DoubleBuf extends Buf {
-        private final DoubleBuffer b;
-
-        DoubleBuf(DoubleBuffer b) {
-            super(Base.DOUBLE);
-            this.b = b;
-        }
-
-        @Override public int capacity() {
-            return b.capacity();
-        }
-
-        @Override void pack(int from, int n, ByteBuffer out) {
-            out.asDoubleBuffer().put(b.slice(from, n));
-            out.position(out.position() + n * 8);
-        }
-
-        @Override void unpack(ByteBuffer in, int from, int n) {
-            b.slice(from, n).put(in.asDoubleBuffer().limit(n));
-            in.position(in.position() + n * 8);
-        }
-    }
-
-    private static final class IntBuf extends Buf {
-        private final IntBuffer b;
-
-        IntBuf(IntBuffer b) {
-            super(Base.INT);
-            this.b = b;
-        }
-
-        @Override public int capacity() {
-            return b.capacity();
-        }
-
-        @Override void pack(int from, int n, ByteBuffer out) {
-            out.asIntBuffer().put(b.slice(from, n));
-            out.position(out.position() + n * 4);
-        }
-
-        @Override void unpack(ByteBuffer in, int from, int n) {
-            b.slice(from, n).put(in.asIntBuffer().limit(n));
-            in.position(in.position() + n * 4);
-        }
-    }
-
-    private static final class LongBuf extends Buf {
-        private final LongBuffer b;
-
-        LongBuf(LongBuffer b) {
-            super(Base.LONG);
-            this.b = b;
-        }
-
-        @Override public int capacity() {
-            return b.capacity();
-        }
-
-        @Override void pack(int from, int n, ByteBuffer out) {
-            out.asLongBuffer().put(b.slice(from, n));
-            out.position(out.position() + n * 8);
-        }
-
-        @Override void unpack(ByteBuffer in, int from, int n) {
-            b.slice(from, n).put(in.asLongBuffer().limit(n));
-            in.position(in.position() + n * 8);
-        }
-    }
-
-    private static final class FloatBuf extends Buf {
-        private final FloatBuffer b;
-
-        FloatBuf(FloatBuffer b) {
-            super(Base.FLOAT);
-            this.b = b;
-        }
-
-        @Override public int capacity() {
-            return b.capacity();
-        }
-
-        @Override void pack(int from, int n, ByteBuffer out) {
-            out.asFloatBuffer().put(b.slice(from, n));
-            out.position(out.position() + n * 4);
-        }
-
-        @Override void unpack(ByteBuffer in, int from, int n) {
-            b.slice(from, n).put(in.asFloatBuffer().limit(n));
-            in.position(in.position() + n * 4);
-        }
-    }
-
-    private static final class ShortBuf extends Buf {
-        private final ShortBuffer b;
-
-        ShortBuf(ShortBuffer b) {
-            super(Base.SHORT);
-            this.b = b;
-        }
-
-        @Override public int capacity() {
-            return b.capacity();
-        }
-
-        @Override void pack(int from, int n, ByteBuffer out) {
-            out.asShortBuffer().put(b.slice(from, n));
-            out.position(out.position() + n * 2);
-        }
-
-        @Override void unpack(ByteBuffer in, int from, int n) {
-            b.slice(from, n).put(in.asShortBuffer().limit(n));
-            in.position(in.position() + n * 2);
-        }
-    }
-
-    private static final class CharBuf extends Buf {
-        private final CharBuffer b;
-
-        CharBuf(CharBuffer b) {
-            super(Base.CHAR);
-            this.b = b;
-        }
-
-        @Override public int capacity() {
-            return b.capacity();
-        }
-
-        @Override void pack(int from, int n, ByteBuffer out) {
-            out.asCharBuffer().put(b.slice(from, n));
-            out.position(out.position() + n * 2);
-        }
-
-        @Override void unpack(ByteBuffer in, int from, int n) {
-            b.slice(from, n).put(in.asCharBuffer().limit(n));
-            in.position(in.position() + n * 2);
         }
     }
 }
