@@ -3,11 +3,7 @@ package dev.river.trickle;
 import dev.river.checkpoint.Journal;
 import dev.river.core.ClassSource;
 import dev.river.core.LocalEngines;
-import dev.river.core.NodeConfig;
 import dev.river.core.River;
-import dev.river.core.Message;
-import dev.river.core.RecvTimeoutException;
-import dev.river.core.RemoteVrException;
 import dev.river.core.RiverException;
 import dev.river.core.VirtualResource;
 import dev.river.core.VmInfo;
@@ -17,7 +13,6 @@ import dev.river.sfm.Codec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -53,7 +48,6 @@ import java.util.function.Consumer;
  */
 public final class Trickle implements AutoCloseable {
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(2);
-    private static final Duration DIRECT_POLL = Duration.ofMillis(250);
     private static final Duration DEFAULT_HEARTBEAT = Duration.ofMillis(Long.getLong("river.trickle.heartbeat.ms", 3000));
 
     private final VirtualResource driver;
@@ -64,7 +58,7 @@ public final class Trickle implements AutoCloseable {
     private final ClassLoader loader;
     private volatile boolean closed;
 
-    private Trickle(VirtualResource driver, ClassLoader loader, List<VmInfo> infos, List<VrId> workers, LocalEngines started, Duration heartbeat) {
+    Trickle(VirtualResource driver, ClassLoader loader, List<VmInfo> infos, List<VrId> workers, LocalEngines started, Duration heartbeat) {
         this.driver = driver;
         this.loader = loader;
         this.started = started;
@@ -163,49 +157,8 @@ public final class Trickle implements AutoCloseable {
     <T, R> R call(Vm vm, Task<T, R> fn, T arg) {
         checkOpen();
         Objects.requireNonNull(fn, "call: fn is null");
-        WorkerState w = vm.state;
         if (!vms.contains(vm)) throw new IllegalArgumentException("call: " + vm + " is not an engine of this session");
-        if (!w.alive || !dispatcher.isAlive()) return vm.submit(fn, arg).get();
-        long job = dispatcher.newJobId();
-        try {
-            driver.send(w.vr, Wire.KIND, Wire.RUN, "job", job, "ids", new int[]{0}, "arg", arg,
-                    "fn", fn, "mode", Wire.APPLY, "once", Boolean.TRUE, "direct", Boolean.TRUE);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("call: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            return vm.submit(fn, arg).get();      // the engine is gone: run it elsewhere
-        }
-        while (true) {
-            Message m;
-            try {
-                m = driver.recv(DIRECT_POLL, Wire.KIND, Wire.DIRECT, "job", job);
-            } catch (RecvTimeoutException e) {
-                if (closed) throw new RiverException("the Trickle session was closed while a call on " + vm.name() + " ran");
-                if (!w.alive) return vm.submit(fn, arg).get();   // its engine was lost: run it elsewhere
-                continue;
-            } catch (RemoteVrException e) {
-                dispatcher.workerFailed(e);       // an alert meant for the dispatcher
-                continue;
-            } catch (RiverException e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    try {
-                        driver.send(w.vr, Wire.KIND, Wire.CANCEL, "job", job);
-                    } catch (RuntimeException ignored) {
-                        // the engine is gone anyway
-                    }
-                    throw new RiverException("interrupted while waiting for a call on " + vm.name() + "; it was cancelled", e);
-                }
-                continue;                         // e.g. an undeliverable notice: liveness checks handle it
-            }
-            Object[] errs = m.get("errs");
-            if (errs != null && errs[0] instanceof RemoteVrException err) {
-                TaskFailedException.Failure f = new TaskFailedException.Failure(0, 0, 0,
-                        "(" + Job.Describe.value(arg) + ")", w.name(), err);
-                throw new TaskFailedException("call", "task", 1, List.of(f), null);
-            }
-            @SuppressWarnings("unchecked") R r = (R) m.get("val");
-            return r;
-        }
+        return DirectCall.run(this, driver, dispatcher, vm, fn, arg);
     }
 
     /**
@@ -448,74 +401,7 @@ public final class Trickle implements AutoCloseable {
         }
 
         public Trickle connect() {
-            VirtualResource driver = code != null ? River.attach("trickle", code, loader) : River.attach("trickle");
-            LocalEngines startedHere = null;
-            try {
-                List<VmInfo> candidates;
-                int want = engines;
-                if (local > 0) {
-                    startedHere = startLocal(local);
-                    candidates = awaitStarted(startedHere);
-                    want = local;
-                } else {
-                    candidates = driver.discover();
-                    if (engines > 0 && candidates.size() < engines) candidates = River.awaitEngines(engines, wait);
-                }
-                List<VmInfo> granted = allocate(driver, candidates, want);
-                if (granted.isEmpty() && startedHere == null) {
-                    int n = engines > 0 ? engines : defaultLocalEngines();
-                    System.err.println("trickle: " + (candidates.isEmpty() ? "no engines found"
-                            : "the " + candidates.size() + " engine(s) found are allocated to other applications")
-                            + "; starting " + n + " local engine" + (n == 1 ? "" : "s") + " (they stop when the session closes)");
-                    startedHere = startLocal(n);
-                    granted = allocate(driver, awaitStarted(startedHere), n);
-                }
-                if (granted.isEmpty()) throw new RiverException("trickle: no engine could be allocated");
-                if (engines > 0 && granted.size() < engines) {
-                    System.err.println("trickle: asked for " + engines + " engines, using the " + granted.size() + " available");
-                }
-                List<VrId> workers = driver.deploy(granted, Worker.class);
-                return new Trickle(driver, loader != null ? loader : contextLoader(), granted, workers, startedHere, heartbeat);
-            } catch (RuntimeException | Error e) {
-                River.detach(driver);
-                if (startedHere != null) startedHere.close();
-                throw e;
-            }
-        }
-
-        private static ClassLoader contextLoader() {
-            ClassLoader cl = Thread.currentThread().getContextClassLoader();
-            return cl != null ? cl : Trickle.class.getClassLoader();
-        }
-
-        private static int defaultLocalEngines() {
-            return Math.max(2, Runtime.getRuntime().availableProcessors());
-        }
-
-        /** Local engines sharing this machine's cores between them. */
-        private static LocalEngines startLocal(int n) {
-            int cores = Math.max(1, Runtime.getRuntime().availableProcessors() / n);
-            return LocalEngines.start(n, NodeConfig.client(), List.of("--cores", Integer.toString(cores)));
-        }
-
-        /** Waits until discovery has seen every engine in {@code started}; returns them. */
-        private List<VmInfo> awaitStarted(LocalEngines started) {
-            return started.awaitDiscovered(wait.compareTo(LocalEngines.DISCOVERY_TIMEOUT) > 0 ? wait : LocalEngines.DISCOVERY_TIMEOUT);
-        }
-
-        /** Claims up to {@code want} engines (all when 0), free ones first. */
-        private static List<VmInfo> allocate(VirtualResource driver, List<VmInfo> candidates, int want) {
-            List<VmInfo> order = new ArrayList<>(candidates);
-            order.sort(Comparator.comparing(VmInfo::allocated).thenComparing(VmInfo::name));
-            int target = want > 0 ? want : order.size();
-            List<VmInfo> granted = new ArrayList<>();
-            int i = 0;
-            while (granted.size() < target && i < order.size()) {
-                int take = Math.min(target - granted.size(), order.size() - i);
-                granted.addAll(driver.allocate(order.subList(i, i + take)));
-                i += take;
-            }
-            return granted;
+            return Connector.connect(engines, local, wait, heartbeat, code, loader);
         }
     }
 }

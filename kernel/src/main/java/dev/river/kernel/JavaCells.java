@@ -14,18 +14,11 @@ import jdk.jshell.UnresolvedReferenceException;
 import jdk.jshell.VarSnippet;
 
 import java.io.File;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Pattern;
 
 /**
  * Java cells on JShell: a cell is cut into snippets (imports, declarations, statements, expressions) and
@@ -45,9 +38,6 @@ final class JavaCells implements AutoCloseable {
             "java.util.concurrent.*", "java.io.*", "java.nio.file.*", "java.time.*", "java.math.*");
     static final List<String> RIVER_IMPORTS = List.of("dev.river.core.*", "dev.river.trickle.*", "dev.river.mapreduce.*");
 
-    private static final Pattern WRAPPER = Pattern.compile("REPL\\.\\$JShell\\$\\d+[A-Z]*");
-    private static final Pattern IDENT = Pattern.compile("[A-Za-z_$][\\w$]*");
-
     /** The result of running code: whether its last snippet was an expression, and that value. */
     record Outcome(boolean hasValue, Object value, String shown) {
         static final Outcome NONE = new Outcome(false, null, null);
@@ -60,6 +50,7 @@ final class JavaCells implements AutoCloseable {
     private final SourceCodeAnalysis analysis;
     private final Tracebacks tracebacks = new Tracebacks();
     private final CellAnalysis cellAnalysis;
+    private final CellDefinitions definitions;
     private volatile CaptureExecutionControl control;
 
     /**
@@ -73,6 +64,7 @@ final class JavaCells implements AutoCloseable {
                 .build();
         this.analysis = jshell.sourceCodeAnalysis();
         this.cellAnalysis = new CellAnalysis(analysis, lock);
+        this.definitions = new CellDefinitions(this, jshell, lock);
         // the kernel's own class path is compiled against, and reaches cells at run time through the
         // cell loader's parent (a --class-path compiler option would hide later %classpath additions)
         for (String p : classPath.split(File.pathSeparator)) {
@@ -320,12 +312,7 @@ final class JavaCells implements AutoCloseable {
 
     /** The declared return type of the cell method {@code name} with {@code arity} parameters, or null. */
     String returnType(String name, int arity) {
-        synchronized (lock) {
-            return jshell.methods().filter(m -> m.name().equals(name) && jshell.status(m).isDefined()
-                            && splitTypes(m.parameterTypes()).size() == arity)
-                    .map(m -> m.signature().substring(m.signature().lastIndexOf(')') + 1).strip())
-                    .findFirst().orElse(null);
-        }
+        return definitions.returnType(name, arity);
     }
 
     /** Values of active variables holding a {@code type}, newest first (declared types naming it are checked first, cheaply). */
@@ -368,70 +355,7 @@ final class JavaCells implements AutoCloseable {
 
     /** {@code fn} as a {@code type}: a cell method taking {@code arity} arguments (wrapped in a lambda), or an expression. */
     <T> T function(String fn, Class<T> type, int arity, List<String> targetTypes) {
-        String f = fn.strip();
-        String iface = type.getCanonicalName();
-        if (IDENT.matcher(f).matches()) {
-            List<MethodSnippet> ms;
-            synchronized (lock) {
-                ms = jshell.methods().filter(m -> m.name().equals(f) && jshell.status(m).isDefined()
-                        && splitTypes(m.parameterTypes()).size() == arity).toList();
-            }
-            if (ms.size() > 1) {
-                throw new MagicException("several methods " + f + " take " + arity + " argument(s); pass a lambda that calls the one you mean");
-            }
-            if (ms.size() == 1) {
-                List<String> types = splitTypes(ms.get(0).parameterTypes());
-                StringBuilder params = new StringBuilder();
-                StringBuilder args = new StringBuilder();
-                for (int i = 0; i < arity; i++) {
-                    if (i > 0) {
-                        params.append(", ");
-                        args.append(", ");
-                    }
-                    params.append("a").append(i);
-                    args.append("(").append(types.get(i)).append(") a").append(i);
-                }
-                return type.cast(evaluate("(" + iface + ") (" + params + ") -> " + f + "(" + args + ")"));
-            }
-        }
-        Object v = null;
-        try {
-            v = evaluate(f);
-        } catch (MagicException notAnExpressionByItself) {
-            // a lambda or method reference needs a target type: tried below
-        }
-        if (type.isInstance(v)) return type.cast(v);
-        List<String> casts = new ArrayList<>(targetTypes);
-        casts.add(iface);
-        for (String target : casts) {
-            try {
-                return type.cast(evaluate("(" + target + ") (" + f + ")"));
-            } catch (MagicException | ClassCastException e) {
-                // try the next target type
-            }
-        }
-        throw new MagicException("'" + f + "' is neither a method defined in a cell that takes " + arity
-                + " argument" + (arity == 1 ? "" : "s") + " nor an expression of type " + (targetTypes.isEmpty() ? type.getSimpleName() : targetTypes.get(0))
-                + " (a lambda works too: x -> ...)");
-    }
-
-    /** Splits "List<String>, int" at top-level commas. */
-    static List<String> splitTypes(String types) {
-        List<String> out = new ArrayList<>();
-        if (types.isBlank()) return out;
-        int depth = 0;
-        int start = 0;
-        for (int i = 0; i < types.length(); i++) {
-            char c = types.charAt(i);
-            if (c == '<') depth++;
-            else if (c == '>') depth--;
-            else if (c == ',' && depth == 0) {
-                out.add(types.substring(start, i).strip());
-                start = i + 1;
-            }
-        }
-        out.add(types.substring(start).strip());
-        return out;
+        return definitions.function(fn, type, arity, targetTypes);
     }
 
     /**
@@ -439,50 +363,7 @@ final class JavaCells implements AutoCloseable {
      * overload), or a type with the wrapper it is nested in.
      */
     List<Class<?>> definitions(String name) {
-        List<Snippet> active;
-        synchronized (lock) {
-            active = jshell.snippets().filter(s -> jshell.status(s).isActive() && name.equals(nameOf(s))).toList();
-        }
-        if (active.stream().anyMatch(s -> s instanceof VarSnippet)) {
-            throw new MagicException(name + " is a variable: inject ships code (methods, classes, records), not values;"
-                    + " pass values to tasks as arguments");
-        }
-        Set<Class<?>> out = new LinkedHashSet<>();
-        long methods = active.stream().filter(s -> s instanceof MethodSnippet).count();
-        boolean type = active.stream().anyMatch(s -> s instanceof TypeDeclSnippet);
-        Map<String, Class<?>> overloads = new LinkedHashMap<>();
-        for (String cn : classes.newestFirst()) {
-            if (type && cn.endsWith("$" + name) && WRAPPER.matcher(cn.substring(0, cn.length() - name.length() - 1)).matches()) {
-                Class<?> k = load(cn);
-                if (k.getEnclosingClass() != null) out.add(k.getEnclosingClass());
-                out.add(k);
-                type = false;
-            }
-            if (overloads.size() < methods && WRAPPER.matcher(cn).matches()) {
-                Class<?> k = load(cn);
-                for (Method m : k.getDeclaredMethods()) {
-                    if (m.getName().equals(name) && Modifier.isStatic(m.getModifiers())) {
-                        overloads.putIfAbsent(Arrays.toString(m.getParameterTypes()), k);
-                    }
-                }
-            }
-            if (!type && overloads.size() >= methods) break;
-        }
-        out.addAll(overloads.values());
-        return List.copyOf(out);
-    }
-
-    private Class<?> load(String binaryName) {
-        try {
-            return Class.forName(binaryName, false, loader);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("captured class " + binaryName + " cannot be loaded", e);
-        }
-    }
-
-    private static String nameOf(Snippet s) {
-        if (s instanceof DeclarationSnippet d) return d.name();
-        return null;
+        return definitions.definitions(name);
     }
 
     // ---------------------------------------------------------------- completion, inspection, is_complete
