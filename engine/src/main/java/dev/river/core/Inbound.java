@@ -98,7 +98,7 @@ final class Inbound implements AutoCloseable {
         try {
             s.setTcpNoDelay(true);
             s.setSoTimeout(HANDSHAKE_TIMEOUT_MS);
-            DataInputStream in = new DataInputStream(s.getInputStream());
+            DataInputStream in = new DataInputStream(s.getInputStream());   // unbuffered: the Reader goes on reading this stream
             boolean ok;
             try {
                 ok = handshake(in, s.getOutputStream(), from);

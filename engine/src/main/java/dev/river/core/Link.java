@@ -75,7 +75,6 @@ final class Link {
     private boolean netWriting;            // the network thread is to write what is queued: senders only queue
     private boolean deferred;              // a burst's batch waits for its sender to block, to fill, or for the Flusher
     private boolean watched;               // the Flusher has this link on its list
-    private long lastWrite;                // System.nanoTime() when a sender or flush last wrote
     private long lastOffer;                // System.nanoTime() when a message was last queued
     private long deferredSince;            // System.nanoTime() when the deferred batch started
     private long retryMs = RETRY_FIRST_MS;
@@ -168,7 +167,6 @@ final class Link {
         deferred = false;
         // An interrupted thread would close the channel by writing to it: leave that to the network thread.
         if (Thread.currentThread().isInterrupted() || !pump()) needNetwork();
-        lastWrite = System.nanoTime();
     }
 
     /**

@@ -66,16 +66,22 @@ final class MessageQueue {
     boolean offer(Envelope env, long limitBytes) {
         lock.lock();
         try {
-            if (forward == null && bytes + env.size() > limitBytes && size > 0) {
-                order.skip(env);
-                changed.signalAll();
-                return false;
-            }
-            append(env, false);
-            return true;
+            if (admit(env, limitBytes, false)) return true;
+            changed.signalAll();
+            return false;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Appends {@code env} unless it would take the queue past {@code limitBytes}; then its channel skips it. Under lock. */
+    private boolean admit(Envelope env, long limitBytes, boolean quiet) {
+        if (forward == null && bytes + env.size() > limitBytes && size > 0) {
+            order.skip(env);
+            return false;
+        }
+        append(env, quiet);
+        return true;
     }
 
     /**
@@ -87,13 +93,9 @@ final class MessageQueue {
         lock.lock();
         try {
             for (Envelope env : batch) {
-                if (forward == null && bytes + env.size() > limitBytes && size > 0) {
-                    order.skip(env);
-                    if (refused.isEmpty()) refused = new ArrayList<>(2);
-                    refused.add(env);
-                } else {
-                    append(env, true);
-                }
+                if (admit(env, limitBytes, true)) continue;
+                if (refused.isEmpty()) refused = new ArrayList<>(2);
+                refused.add(env);
             }
             if (sleepers > 0) changed.signalAll();
             return refused;

@@ -2,7 +2,6 @@ package dev.river.core;
 
 import dev.river.discovery.Discovery;
 import dev.river.security.ClusterSecret;
-import dev.river.sfm.Attributes;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -194,8 +193,8 @@ final class Node implements AutoCloseable {
 
     // ---------------------------------------------------------------- messaging and routes: see Router
 
-    void route(VirtualResource from, VrId dest, Attributes.Encoded msg) {
-        router.route(from, dest, msg);
+    void route(VirtualResource from, VrId dest, Map<String, Object> attrs) {
+        router.route(from, dest, attrs);
     }
 
     String locate(VrId vr) {

@@ -37,8 +37,16 @@ final class Proto {
 
     private Proto() {}
 
-    /** A parsed header; {@code sender} is the VrId of src at srcVm (a reader sees the same few senders over and over). */
-    record Header(byte kind, long reqId, UUID dest, UUID src, UUID vm, long counter, long stamp, String srcVm, VrId sender) {
+    /** A parsed header; {@code sender} is the sending VR at its VM (a reader sees the same few senders over and over). */
+    record Header(byte kind, long reqId, UUID dest, UUID vm, long counter, long stamp, VrId sender) {
+        UUID src() {
+            return sender.uuid();
+        }
+
+        String srcVm() {
+            return sender.vm();
+        }
+
         VrId srcId() {
             return sender;
         }
@@ -124,9 +132,7 @@ final class Proto {
         long stamp = b.getLong();
         int len = Short.toUnsignedInt(b.getShort());
         if (len != b.remaining()) throw new IllegalArgumentException("header VM address length " + len + " does not match frame");
-        String srcVm = vmName(b, b.position(), len);
-        VrId sender = sender(srcMsb, srcLsb, srcVm);
-        return new Header(kind, reqId, dest, sender.uuid(), vm, counter, stamp, srcVm, sender);
+        return new Header(kind, reqId, dest, vm, counter, stamp, sender(srcMsb, srcLsb, vmName(b, b.position(), len)));
     }
 
     /** A transport-level frame (NUDGE, PING, PONG): a header with {@code id} in the reqId field, nothing else. */

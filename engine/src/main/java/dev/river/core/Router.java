@@ -50,10 +50,13 @@ final class Router {
      * takes the next sequence number of the channel {@code from -> dest} only once it is sure to leave,
      * so a refused send leaves no gap in the channel.
      */
-    void route(VirtualResource from, VrId dest, Attributes.Encoded msg) {
+    void route(VirtualResource from, VrId dest, Map<String, Object> attrs) {
         VrId src = from.uuid();
         VirtualResource local = node.localVr(dest.uuid());
         String vm = local != null ? node.address : locate(dest);
+        // Encoded on the sender's thread, so a value that cannot be serialized fails here. A message for
+        // another VM copies its large arrays into reusable direct buffers, written to the socket as they are.
+        Attributes.Encoded msg = vm.equals(node.address) ? Attributes.encode(attrs, from.loader()) : Attributes.encodeForWire(attrs, from.loader());
         if (vm.equals(node.address)) {
             VirtualResource vr = local;
             if (vr == null) {

@@ -101,9 +101,7 @@ final class Transport implements AutoCloseable {
 
     /** As {@link #send(String, Object, ByteBuffer...)}, for frames that are whole arrays. */
     void send(String address, Object channel, byte[]... frames) {
-        ByteBuffer[] b = new ByteBuffer[frames.length];
-        for (int i = 0; i < frames.length; i++) b[i] = ByteBuffer.wrap(frames[i]);
-        send(address, channel, b);
+        send(address, channel, Wire.wrap(frames));
     }
 
     /**

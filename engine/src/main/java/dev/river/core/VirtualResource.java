@@ -1,6 +1,5 @@
 package dev.river.core;
 
-import dev.river.sfm.Attributes;
 import dev.river.sfm.Codec;
 
 import java.net.InetAddress;
@@ -303,9 +302,7 @@ public abstract class VirtualResource {
         if (dest == null) throw new IllegalArgumentException("send: destination is null (parent() is null on the initiator)");
         queue().checkAlerts();
         Map<String, Object> map = Pairs.toMap(attrs, "send");
-        Node n = node();
-        // A message for another VM copies its large arrays into reusable direct buffers, written to the socket as they are.
-        n.route(this, dest, n.localVr(dest.uuid()) != null ? Attributes.encode(map, loader) : Attributes.encodeForWire(map, loader));
+        node().route(this, dest, map);
     }
 
     /** Receives the first queued message matching the pattern, waiting as long as it takes. */

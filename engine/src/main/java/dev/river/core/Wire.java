@@ -128,7 +128,8 @@ final class Wire {
         return bulkStart(wrap(frames));
     }
 
-    private static ByteBuffer[] wrap(byte[][] frames) {
+    /** Frames that are whole arrays, as buffers. */
+    static ByteBuffer[] wrap(byte[][] frames) {
         ByteBuffer[] b = new ByteBuffer[frames.length];
         for (int i = 0; i < frames.length; i++) b[i] = ByteBuffer.wrap(frames[i]);
         return b;

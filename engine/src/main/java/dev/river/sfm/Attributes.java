@@ -48,19 +48,13 @@ public final class Attributes {
             return n;
         }
 
-        /** The blob frames as arrays (a direct frame is copied out and given back to its pool). */
+        /** The blob frames as arrays, for a message encoded by {@link #encode} (its frames are whole heap arrays). */
         public List<byte[]> blobs() {
             if (frames.isEmpty()) return List.of();
             List<byte[]> out = new ArrayList<>(frames.size());
             for (ByteBuffer f : frames) {
-                if (f.hasArray() && f.arrayOffset() == 0 && f.position() == 0 && f.array().length == f.limit()) {
-                    out.add(f.array());
-                } else {
-                    byte[] a = new byte[f.remaining()];
-                    f.duplicate().get(a);
-                    BlobBuffers.release(f);
-                    out.add(a);
-                }
+                if (!f.hasArray()) throw new IllegalStateException("a message encoded for the wire has no blob arrays");
+                out.add(f.array());
             }
             return out;
         }
@@ -90,17 +84,13 @@ public final class Attributes {
     private static Encoded encode(Map<String, Object> attrs, ClassLoader loader, int frame, boolean wire) {
         AttributeMap a = AttributeMap.copyOf(attrs);
         Kryo kryo = Codec.obtain(loader);
-        List<ByteBuffer> blobs = List.of();
+        List<ByteBuffer> blobs = new ArrayList<>(0);
         try (Output out = new Output(128, -1)) {
             out.writeVarInt(a.size(), true);
             for (int i = 0; i < a.size(); i++) {
                 writeName(out, a.name(i));
                 Object v = a.value(i);
-                if (isBlob(v)) {
-                    if (blobs.isEmpty()) blobs = new ArrayList<>(1);
-                    addBlob(v, out, blobs, frame, wire);
-                    continue;
-                }
+                if (addBlob(v, out, blobs, frame, wire)) continue;
                 out.writeByte(OBJECT);
                 try {
                     kryo.writeClassAndObject(out, v);
@@ -193,19 +183,6 @@ public final class Attributes {
         String name = new String(b, at, len, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         if (ascii) NAMES[slot] = name;
         return name;
-    }
-
-    /** Whether {@code v} is a primitive array large enough to travel as its own frames. */
-    private static boolean isBlob(Object v) {
-        if (v == null || !v.getClass().isArray() || !v.getClass().getComponentType().isPrimitive() || v instanceof boolean[]) return false;
-        return (long) java.lang.reflect.Array.getLength(v) * elementBytes(v) >= BLOB_THRESHOLD;
-    }
-
-    private static int elementBytes(Object v) {
-        if (v instanceof byte[]) return 1;
-        if (v instanceof short[] || v instanceof char[]) return 2;
-        if (v instanceof int[] || v instanceof float[]) return 4;
-        return 8;
     }
 
     /**

@@ -17,6 +17,9 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Kryo serialization for River: pooled, thread-safe to use from any thread, one pool per class loader
@@ -71,10 +74,10 @@ public final class Codec {
     private static final class KryoPool {
         private static final int MAX_IDLE = 32;
         private final ClassLoader loader;
-        private final java.util.concurrent.ConcurrentLinkedQueue<Kryo> idle = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        private final ConcurrentLinkedQueue<Kryo> idle = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger count = new AtomicInteger();
         /** The Kryo freed last: a VR that sends or receives in a loop takes the same one back without touching the queue. */
-        private final java.util.concurrent.atomic.AtomicReference<Kryo> hot = new java.util.concurrent.atomic.AtomicReference<>();
+        private final AtomicReference<Kryo> hot = new AtomicReference<>();
 
         KryoPool(ClassLoader loader) {
             this.loader = loader;
